@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.services import release_stock, reserve_stock
+from core.errors import Conflict, ValidationFailed
+from fulfillment.models import Shipment, StockReservation
+from orders.models import Order, PaymentMethod, PaymentStatus
+from orders.workflow import transition
+from sellers.models import Seller
+
+
+def start_handling(*, order_id: int, seller: Seller, actor) -> Order:
+    """ "Iniciar manejo": the seller confirms stock; the units are reserved for this order."""
+
+    def guard(order: Order) -> dict:
+        if order.payment_method in PaymentMethod.prepaid() and order.payment_status != PaymentStatus.PAID:
+            raise Conflict(
+                _("El pago de la orden aún no está confirmado; espera la confirmación antes de iniciar manejo."),
+                code="payment_pending",
+            )
+        quantities = Counter()
+        for line in order.lines.all():
+            quantities[line.sku] += line.quantity
+        items = reserve_stock(seller=seller, quantities=dict(quantities))
+        StockReservation.objects.bulk_create(
+            StockReservation(order=order, stock_item=items[sku], quantity=qty) for sku, qty in quantities.items()
+        )
+        late = timezone.now() > order.handling_deadline
+        return {"reserved": dict(quantities), "late": late}
+
+    return transition(order_id=order_id, seller=seller, action="start_handling", actor=actor, guard=guard)
+
+
+def ship(
+    *,
+    order_id: int,
+    seller: Seller,
+    actor,
+    carrier: str,
+    tracking_number: str,
+    tracking_url: str = "",
+    guide_number: str = "",
+    shipped_at: datetime | None = None,
+) -> Order:
+    """ "Realizar envío": the parcel left with a carrier; record who and how to track it."""
+    carrier = (carrier or "").strip()
+    tracking_number = (tracking_number or "").strip()
+    errors = {}
+    if not carrier:
+        errors["carrier"] = [_("Indica el transportista.")]
+    if not tracking_number:
+        errors["tracking_number"] = [_("Indica el número de seguimiento.")]
+    if tracking_url and not tracking_url.lower().startswith(("https://", "http://")):
+        errors["tracking_url"] = [_("Debe ser una URL http(s).")]
+    now = timezone.now()
+    shipped_at = shipped_at or now
+    if timezone.is_naive(shipped_at):
+        shipped_at = timezone.make_aware(shipped_at)
+    if shipped_at > now + timezone.timedelta(minutes=1):
+        errors["shipped_at"] = [_("La fecha de envío no puede estar en el futuro.")]
+    if errors:
+        raise ValidationFailed(_("Revisa los datos del envío."), fields=errors)
+
+    def guard(order: Order) -> dict:
+        if shipped_at < order.placed_at:
+            raise ValidationFailed(
+                _("La fecha de envío no puede ser anterior a la compra."),
+                fields={"shipped_at": [_("anterior a la compra")]},
+            )
+        Shipment.objects.create(
+            order=order,
+            seller=seller,
+            carrier=carrier,
+            tracking_number=tracking_number,
+            tracking_url=tracking_url,
+            guide_number=(guide_number or "").strip(),
+            shipped_at=shipped_at,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        return {"carrier": carrier, "tracking_number": tracking_number, "shipped_at": shipped_at.isoformat()}
+
+    return transition(order_id=order_id, seller=seller, action="ship", actor=actor, guard=guard, occurred_at=shipped_at)
+
+
+def release_reservations(*, order: Order) -> None:
+    """Give the order's held units back to stock (cancellation after handling, returns)."""
+    open_reservations = StockReservation.objects.filter(order=order, released_at__isnull=True)
+    quantities = dict(open_reservations.values_list("stock_item_id", "quantity"))
+    if quantities:
+        release_stock(seller=order.seller, quantities=quantities)
+        open_reservations.update(released_at=timezone.now())

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from notifications.models import Notification, NotificationKind
+from orders.models import Order
+from sellers.models import Membership, Seller
+
+
+def notify_new_order(*, order_id: int) -> int:
+    """Tell every member of the order's seller, in the panel and by e-mail. Safe to repeat."""
+    order = Order.objects.select_related("seller", "site").filter(pk=order_id).first()
+    if order is None:
+        return 0
+    memberships = Membership.objects.filter(seller=order.seller).select_related("user")
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("Nueva orden #%(number)s de %(buyer)s en %(site)s — inicia manejo antes de %(deadline)s") % {
+            "number": order.number,
+            "buyer": order.buyer_full_name,
+            "site": order.site.name,
+            "deadline": timezone.localtime(order.handling_deadline).strftime("%d/%m %H:%M"),
+        }
+        created = Notification.objects.bulk_create(
+            [
+                Notification(user=m.user, seller=order.seller, order=order, kind=NotificationKind.NEW_ORDER, text=text)
+                for m in memberships
+            ],
+            ignore_conflicts=True,
+        )
+        recipients = sorted({m.user.email for m in memberships if m.user.email})
+        if order.seller.notification_email:
+            recipients.append(order.seller.notification_email)
+        if recipients:
+            send_mail(
+                subject=_("Nueva orden #%(number)s") % {"number": order.number},
+                message=text,
+                from_email=None,
+                recipient_list=sorted(set(recipients)),
+                fail_silently=False,
+            )
+    return len(created)
+
+
+def unread_count(*, user, seller: Seller) -> int:
+    return Notification.objects.filter(user=user, seller=seller, read_at__isnull=True).count()
+
+
+def mark_read(*, user, seller: Seller, notification_ids: list[int] | None = None) -> int:
+    unread = Notification.objects.filter(user=user, seller=seller, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from core.errors import NotFound
+from orders.models import Order, OrderEvent, Status
+from sellers.models import Seller
+
+
+def order_list(
+    *,
+    seller: Seller,
+    status: str | None = None,
+    search: str = "",
+    placed_after: datetime | date | None = None,
+    placed_before: datetime | date | None = None,
+) -> QuerySet[Order]:
+    """The seller's orders, newest first; every filter stays inside the seller."""
+    orders = Order.objects.filter(seller=seller).select_related("site").order_by("-placed_at", "-id")
+    if status:
+        orders = orders.filter(status=status)
+    search = (search or "").strip()
+    if search:
+        orders = orders.filter(
+            Q(number__iexact=search.lstrip("#"))
+            | Q(external_id__iexact=search)
+            | Q(buyer_full_name__icontains=search)
+            | Q(buyer_document_number=search)
+        )
+    if placed_after:
+        orders = orders.filter(placed_at__gte=_start_of(placed_after))
+    if placed_before:
+        orders = orders.filter(placed_at__lt=_end_of(placed_before))
+    return orders
+
+
+def _start_of(value: datetime | date) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return timezone.make_aware(datetime.combine(value, time.min))
+
+
+def _end_of(value: datetime | date) -> datetime:
+    """`placed_before` a date includes that whole day; a datetime is exclusive."""
+    if isinstance(value, datetime):
+        return value
+    return timezone.make_aware(datetime.combine(value, time.min)) + timezone.timedelta(days=1)
+
+
+def status_counts(*, seller: Seller) -> dict[str, int]:
+    """How many of the seller's orders are in each status (every status present, zeros too)."""
+    counts = dict.fromkeys(Status.values, 0)
+    rows = Order.objects.filter(seller=seller).values("status").annotate(n=Count("id")).order_by()
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    counts["all"] = sum(counts[s] for s in Status.values)
+    return counts
+
+
+def order_detail(*, seller: Seller, order_id: int | str) -> Order:
+    """One order of the seller with everything its page shows; another seller's id is 404."""
+    try:
+        order_id = int(order_id)
+    except (TypeError, ValueError):
+        raise NotFound("Orden no encontrada.") from None
+    order = (
+        Order.objects.filter(seller=seller, pk=order_id)
+        .select_related("site", "seller")
+        .prefetch_related(
+            "lines",
+            Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "id")),
+        )
+        .first()
+    )
+    if order is None:
+        raise NotFound("Orden no encontrada.")
+    return order

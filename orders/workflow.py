@@ -1,0 +1,153 @@
+"""The order's state machine. This module alone writes `Order.status`.
+
+Each action's service lives with its data (fulfillment: start_handling, ship; evidence:
+deliver; disputes: cancel) and calls `transition()`, passing a guard that runs under the
+row lock, so imports keep pointing one way and every rule is checked on fresh data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import InvalidTransition, NotFound
+from orders.models import Order, OrderEvent, Status
+from sellers.models import Membership, Seller
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    timestamp_field: str
+    label: str
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "start_handling": Transition(
+        Status.PENDING_HANDLING, Status.READY_TO_SHIP, "handling_started_at", gettext_lazy("Iniciar manejo")
+    ),
+    "ship": Transition(Status.READY_TO_SHIP, Status.SHIPPED, "shipped_at", gettext_lazy("Realizar envío")),
+    "deliver": Transition(Status.SHIPPED, Status.DELIVERED, "delivered_at", gettext_lazy("Entregar")),
+    "cancel": Transition(Status.PENDING_HANDLING, Status.CANCELED, "canceled_at", gettext_lazy("Cancelar")),
+}
+ACTIONS = tuple(TRANSITIONS)
+
+# Sent after the transaction that made the change commits; a rollback sends nothing.
+order_transitioned = Signal()  # kwargs: order_id, seller_id, action, event_id
+order_created = Signal()  # kwargs: order_id, seller_id
+
+
+Guard = Callable[[Order], dict | None]
+
+
+def transition(
+    *,
+    order_id: int,
+    seller: Seller,
+    action: str,
+    actor,
+    payload: dict | None = None,
+    guard: Guard | None = None,
+    occurred_at: datetime | None = None,
+) -> Order:
+    """Move one order by `action`, under a row lock, with its event, or refuse with 409.
+
+    `guard(order)` runs on the locked row; it raises a domain error to refuse (the whole
+    transaction rolls back) and may return more payload for the event.
+    """
+    spec = TRANSITIONS[action]
+    with transaction.atomic():
+        order = Order.objects.select_for_update(no_key=True).filter(pk=order_id, seller=seller).first()
+        if order is None:
+            raise NotFound(_("Orden no encontrada."))
+        if order.status != spec.source:
+            raise InvalidTransition(
+                action=action,
+                status=order.status,
+                message=_("No se puede «%(action)s»: la orden está «%(status)s».")
+                % {"action": spec.label, "status": order.get_status_display()},
+            )
+        event_payload = dict(payload or {})
+        if guard is not None:
+            event_payload.update(guard(order) or {})
+        now = timezone.now()
+        order.status = spec.target
+        setattr(order, spec.timestamp_field, occurred_at or now)
+        order.save(update_fields=["status", spec.timestamp_field, "updated_at"])
+        event = record_event(
+            order=order,
+            kind=action,
+            actor=actor,
+            from_status=spec.source,
+            to_status=spec.target,
+            payload=event_payload,
+        )
+        transaction.on_commit(
+            lambda: order_transitioned.send(
+                sender=Order,
+                order_id=order.pk,
+                seller_id=order.seller_id,
+                action=action,
+                event_id=event.pk,
+            ),
+            robust=True,
+        )
+    return order
+
+
+def record_event(
+    *,
+    order: Order,
+    kind: str,
+    actor=None,
+    from_status: str = "",
+    to_status: str = "",
+    payload: dict | None = None,
+) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        seller_id=order.seller_id,
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=actor_label(actor),
+        from_status=from_status,
+        to_status=to_status,
+        payload=payload or {},
+    )
+
+
+def actor_label(actor) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "system"
+    return actor.get_full_name() or actor.get_username()
+
+
+def can_act_on(*, order: Order, user) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(user=user, seller_id=order.seller_id).exists()
+
+
+def allowed_actions(order: Order, user, *, is_member: bool | None = None) -> list[str]:
+    """The actions the user may take on the order now, in workflow order.
+
+    `is_member` lets a caller that already resolved the user's seller skip one query per order.
+    """
+    permitted = is_member if is_member is not None else can_act_on(order=order, user=user)
+    if not permitted:
+        return []
+    return [action for action, spec in TRANSITIONS.items() if spec.source == order.status]
+
+
+def action_label(action: str) -> str:
+    return str(TRANSITIONS[action].label)

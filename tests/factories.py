@@ -1,0 +1,116 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from catalog.models import StockItem
+from orders.models import Order, OrderLine, Status
+from sellers.models import Contract, MarketplaceSite, Membership, Role, Seller
+
+DEFAULT_PASSWORD = "secreto-123"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.pe")
+    first_name = "Ana"
+    last_name = factory.Sequence(lambda n: f"Pérez{n}")
+    password = factory.django.Password(DEFAULT_PASSWORD)
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MarketplaceSite
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"site{n}")
+    name = factory.Sequence(lambda n: f"Tienda {n}")
+
+
+class SellerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Seller
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Seller {n} SAC")
+    tax_id = factory.Sequence(lambda n: f"20{n:09d}")
+    contract = factory.RelatedFactory("tests.factories.ContractFactory", factory_related_name="seller")
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    seller = factory.SubFactory(SellerFactory, contract=None)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    seller = factory.SubFactory(SellerFactory)
+    role = Role.OWNER
+
+
+class StockItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StockItem
+
+    seller = factory.SubFactory(SellerFactory)
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    name = factory.Sequence(lambda n: f"Producto {n}")
+    quantity_on_hand = 10
+    quantity_reserved = 0
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """An order straight in the database (tests of later states set `status` and timestamps)."""
+
+    class Meta:
+        model = Order
+
+    seller = factory.SubFactory(SellerFactory)
+    site = factory.SubFactory(SiteFactory)
+    number = factory.Sequence(lambda n: f"{700000 + n}")
+    external_id = factory.Sequence(lambda n: f"EXT-{n:07d}")
+    placed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
+    buyer_full_name = factory.Sequence(lambda n: f"Comprador Número {n}")
+    buyer_document_type = "dni"
+    buyer_document_number = factory.Sequence(lambda n: f"{40000000 + n}")
+    buyer_phone = "987654321"
+    buyer_email = factory.Sequence(lambda n: f"buyer{n}@example.pe")
+    shipping_address = "Av. Arequipa 1234"
+    shipping_district = "Lince"
+    shipping_city = "Lima"
+    shipping_region = "Lima"
+    subtotal = Decimal("100.00")
+    total = Decimal("100.00")
+    status = Status.PENDING_HANDLING
+    handling_deadline = factory.LazyAttribute(lambda o: o.placed_at + timedelta(hours=24))
+
+
+class OrderLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrderLine
+
+    order = factory.SubFactory(OrderFactory)
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    name = "Producto"
+    quantity = 1
+    unit_price = Decimal("100.00")
+
+
+def order_with_stock(*, seller, quantity: int = 1, on_hand: int = 10, **order_fields) -> Order:
+    """A pending order of one line whose SKU the seller has in stock."""
+    order = OrderFactory(seller=seller, **order_fields)
+    item = StockItemFactory(seller=seller, quantity_on_hand=on_hand)
+    OrderLineFactory(order=order, sku=item.sku, quantity=quantity)
+    return order
