@@ -45,7 +45,7 @@ fi
 
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 set +e
-.venv/bin/python -m pytest -p no:randomly --create-db "$@"
+.venv/bin/python -m pytest --create-db "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then
