@@ -224,6 +224,8 @@ if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
 
 KNOX_TOKEN_MODEL = "sellers.DeviceToken"
+# knox's own migrations create its default token table even when swapped; nothing needs it.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),
     "AUTO_REFRESH": False,
