@@ -1,7 +1,22 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from api import auth, intake, orders
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("auth/token/", auth.TokenCreateView.as_view(), name="api-token"),
+    path("auth/logout/", auth.LogoutView.as_view(), name="api-logout"),
+    path("auth/tokens/", auth.DeviceTokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<str:token_key>/", auth.DeviceTokenDetailView.as_view(), name="api-token-detail"),
+    path("orders/", orders.OrderListView.as_view(), name="api-orders"),
+    path("orders/counts/", orders.OrderCountsView.as_view(), name="api-order-counts"),
+    path("orders/<int:order_id>/", orders.OrderDetailView.as_view(), name="api-order-detail"),
+    path("orders/<int:order_id>/start-handling/", orders.StartHandlingView.as_view(), name="api-order-start-handling"),
+    path("orders/<int:order_id>/ship/", orders.ShipView.as_view(), name="api-order-ship"),
+    path("orders/<int:order_id>/evidence/", orders.EvidenceView.as_view(), name="api-order-evidence"),
+    path("orders/<int:order_id>/deliver/", orders.DeliverView.as_view(), name="api-order-deliver"),
+    path("orders/<int:order_id>/cancel/", orders.CancelView.as_view(), name="api-order-cancel"),
+    path("intake/orders/", intake.IntakeOrderView.as_view(), name="api-intake-orders"),
 ]

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from orders.models import Order, Status
+from orders.selectors import order_list
+
+
+class DateOrDateTimeField(forms.Field):
+    """`2026-01-31` means that whole day; `2026-01-31T10:00:00-05:00` means that instant."""
+
+    default_error_messages = {"invalid": _("Usa una fecha AAAA-MM-DD o una fecha y hora ISO 8601.")}
+
+    def to_python(self, value) -> date | datetime | None:
+        if value in (None, ""):
+            return None
+        value = str(value).strip()
+        try:
+            parsed = parse_date(value) or parse_datetime(value.replace(" ", "+", 1) if "T" in value else value)
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if isinstance(parsed, datetime) and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        return parsed
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class DateOrDateTimeFilter(django_filters.Filter):
+    field_class = DateOrDateTimeField
+
+
+class OrderFilter(django_filters.FilterSet):
+    """The list's query parameters; the seller-scoped selector does the filtering."""
+
+    status = django_filters.ChoiceFilter(choices=Status.choices, method="_handled_by_selector")
+    search = django_filters.CharFilter(
+        method="_handled_by_selector", max_length=100, help_text="Order number, external id, buyer name or document."
+    )
+    placed_after = DateOrDateTimeFilter(method="_handled_by_selector", help_text="Date (inclusive) or datetime.")
+    placed_before = DateOrDateTimeFilter(
+        method="_handled_by_selector", help_text="Date (that whole day included) or datetime (exclusive)."
+    )
+
+    class Meta:
+        model = Order
+        fields = ["status", "search", "placed_after", "placed_before"]
+
+    def _handled_by_selector(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        seller = getattr(self.request, "seller", None)
+        if seller is None:  # schema generation has no seller; real requests always do
+            return queryset.none()
+        return order_list(seller=seller, **self.form.cleaned_data)

@@ -1,0 +1,222 @@
+"""Order endpoints for a seller's devices: thin wrappers over orders/fulfillment/evidence/disputes services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from api.authentication import DeviceTokenAuthentication
+from api.filters import OrderFilter
+from api.pagination import OrderCursorPagination
+from api.permissions import SELLER_HEADER, IsSellerMember
+from api.serializers import (
+    CancelInputSerializer,
+    EvidenceInputSerializer,
+    EvidenceSerializer,
+    EvidenceUploadSerializer,
+    EvidenceUrlSerializer,
+    OrderDetailSerializer,
+    OrderListItemSerializer,
+    ShipInputSerializer,
+    StatusCountsSerializer,
+)
+from core.errors import NotFound, PayloadTooLarge
+from core.idempotency import HEADER as IDEMPOTENCY_HEADER
+from core.idempotency import run_idempotently
+from disputes.services import cancel_order
+from evidence.services import add_delivery_evidence, deliver
+from fulfillment.services import ship, start_handling
+from orders.models import Order
+from orders.selectors import order_detail, order_list, status_counts
+
+SELLER_PARAMETER = OpenApiParameter(
+    SELLER_HEADER,
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Which of the user's sellers to act for (default: the first membership by name).",
+)
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Any unique string (<= 255 chars). A retry with the same key gets the first answer and has no "
+    "second effect; the same key with another body answers 409.",
+)
+# multipart framing and the small text fields ride on top of the file itself
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+
+
+class SellerAPIView(GenericAPIView):
+    """Authenticated by a device token; `request.seller` is the user's (chosen) seller."""
+
+    authentication_classes = [DeviceTokenAuthentication]
+    permission_classes = [IsAuthenticated, IsSellerMember]
+    queryset = Order.objects.none()  # rows come from seller-scoped selectors; this only names the model
+
+
+def _detail(request, order_id: int) -> Response:
+    order = order_detail(seller=request.seller, order_id=order_id)
+    return Response(OrderDetailSerializer(order, context={"request": request}).data)
+
+
+def _ensure_own_order(request, order_id: int) -> None:
+    # another seller's id is 404 before any input is judged, so nothing about it leaks
+    if not order_list(seller=request.seller).filter(pk=order_id).exists():
+        raise NotFound(_("Orden no encontrada."))
+
+
+def _validated(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class OrderListView(SellerAPIView, ListAPIView):
+    serializer_class = OrderListItemSerializer
+    filterset_class = OrderFilter
+    pagination_class = OrderCursorPagination
+
+    def get_queryset(self):
+        return order_list(seller=self.request.seller)
+
+    @extend_schema(
+        operation_id="orders_list",
+        summary="The seller's orders, newest first",
+        parameters=[SELLER_PARAMETER],
+        responses={200: OrderListItemSerializer(many=True)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class OrderCountsView(SellerAPIView):
+    serializer_class = StatusCountsSerializer
+
+    @extend_schema(
+        operation_id="orders_counts",
+        summary="How many orders in each status",
+        parameters=[SELLER_PARAMETER],
+        responses={200: StatusCountsSerializer},
+    )
+    def get(self, request):
+        return Response(status_counts(seller=request.seller))
+
+
+class OrderDetailView(SellerAPIView):
+    serializer_class = OrderDetailSerializer
+
+    @extend_schema(
+        operation_id="orders_retrieve",
+        summary="One order with lines, shipment, evidence and timeline",
+        parameters=[SELLER_PARAMETER],
+        responses={200: OrderDetailSerializer},
+    )
+    def get(self, request, order_id: int):
+        return _detail(request, order_id)
+
+
+class OrderActionView(SellerAPIView):
+    """POST an action; the answer is the order as it is afterwards. Replays honour Idempotency-Key."""
+
+    parser_classes = [JSONParser]
+    serializer_class = OrderDetailSerializer
+
+    def act(self, request, order_id: int) -> None:
+        raise NotImplementedError
+
+    def respond(self, request, order_id: int) -> Response:
+        return _detail(request, order_id)
+
+    def post(self, request, order_id: int):
+        def produce() -> Response:
+            _ensure_own_order(request, order_id)
+            result = self.act(request, order_id)
+            return result if isinstance(result, Response) else self.respond(request, order_id)
+
+        return run_idempotently(request, produce)
+
+
+def _action_schema(operation_id: str, summary: str, request=None, responses=None) -> Callable:
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        request=request,
+        responses=responses or {200: OrderDetailSerializer},
+        parameters=[SELLER_PARAMETER, IDEMPOTENCY_PARAMETER],
+    )
+
+
+class StartHandlingView(OrderActionView):
+    @_action_schema("orders_start_handling", "«Iniciar manejo»: Para manejo -> Para envío (reserves stock)")
+    def post(self, request, order_id: int):
+        return super().post(request, order_id)
+
+    def act(self, request, order_id):
+        start_handling(order_id=order_id, seller=request.seller, actor=request.user)
+
+
+class ShipView(OrderActionView):
+    @_action_schema("orders_ship", "«Realizar envío»: Para envío -> Enviada", request=ShipInputSerializer)
+    def post(self, request, order_id: int):
+        return super().post(request, order_id)
+
+    def act(self, request, order_id):
+        data = _validated(ShipInputSerializer, request)
+        ship(order_id=order_id, seller=request.seller, actor=request.user, **data)
+
+
+class DeliverView(OrderActionView):
+    @_action_schema("orders_deliver", "«Entregar»: Enviada -> Entregada (needs delivery evidence)")
+    def post(self, request, order_id: int):
+        return super().post(request, order_id)
+
+    def act(self, request, order_id):
+        deliver(order_id=order_id, seller=request.seller, actor=request.user)
+
+
+class CancelView(OrderActionView):
+    @_action_schema("orders_cancel", "«Cancelar»: only while Para manejo", request=CancelInputSerializer)
+    def post(self, request, order_id: int):
+        return super().post(request, order_id)
+
+    def act(self, request, order_id):
+        data = _validated(CancelInputSerializer, request)
+        cancel_order(order_id=order_id, seller=request.seller, actor=request.user, **data)
+
+
+class EvidenceView(OrderActionView):
+    parser_classes = [MultiPartParser, JSONParser]
+    serializer_class = EvidenceSerializer
+
+    @_action_schema(
+        "orders_evidence_create",
+        "Attach a delivery evidence: a file (multipart) or an https URL (JSON)",
+        request={"multipart/form-data": EvidenceUploadSerializer, "application/json": EvidenceUrlSerializer},
+        responses={201: EvidenceSerializer},
+    )
+    def post(self, request, order_id: int):
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
+        if declared.isdigit() and int(declared) > limit + UPLOAD_OVERHEAD_BYTES:
+            # refuse before reading a body far over the limit
+            raise PayloadTooLarge(
+                _("El archivo es demasiado grande; el máximo es %(limit).0f MB.") % {"limit": limit / 1_048_576},
+                fields={"file": [_("demasiado grande")]},
+            )
+        return super().post(request, order_id)
+
+    def act(self, request, order_id):
+        data = _validated(EvidenceInputSerializer, request)
+        evidence = add_delivery_evidence(order_id=order_id, seller=request.seller, actor=request.user, **data)
+        return Response(EvidenceSerializer(evidence, context={"request": request}).data, status=status.HTTP_201_CREATED)

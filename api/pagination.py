@@ -1,0 +1,10 @@
+from rest_framework.pagination import CursorPagination
+
+
+class OrderCursorPagination(CursorPagination):
+    """Newest first; a cursor stays stable while new orders arrive, and deep pages cost the same."""
+
+    ordering = ("-placed_at", "-id")
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100

@@ -1,0 +1,355 @@
+"""Shapes of the API's bodies. They check types and sizes; business rules stay in the services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from disputes.models import CancellationType
+from evidence.models import DeliveryEvidence, EvidenceKind
+from orders.models import DeliveryMethod, DocumentType, Order, OrderEvent, OrderLine, PaymentMethod, PaymentStatus
+from orders.workflow import ACTIONS, TRANSITIONS, allowed_actions
+from sellers.models import MarketplaceSite, Seller
+
+# 12 digits with 2 decimals in the database: a larger total must be refused, not crash on insert
+MAX_AMOUNT = Decimal("9999999999.99")
+
+# --- Auth -----------------------------------------------------------------------------------------
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    device_name = serializers.CharField(max_length=100)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`. Shown only once.")
+    token_key = serializers.CharField(help_text="Public id of the token, to revoke it.")
+    expiry = serializers.DateTimeField(allow_null=True)
+    device_name = serializers.CharField()
+
+
+class DeviceTokenSerializer(serializers.Serializer):
+    token_key = serializers.CharField()
+    device_name = serializers.CharField()
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField(allow_null=True)
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    current = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_current(self, token) -> bool:
+        current = self.context.get("current_digest")
+        return current is not None and token.digest == current
+
+
+# --- Orders (read) --------------------------------------------------------------------------------
+
+
+def _allowed(order: Order) -> list[str]:
+    # the view already resolved the user's seller, so membership needs no query per row
+    return allowed_actions(order, None, is_member=True)
+
+
+class AllowedActionsField(serializers.ListField):
+    child = serializers.ChoiceField(choices=ACTIONS)
+
+
+class OrderListItemSerializer(serializers.ModelSerializer):
+    site = serializers.CharField(source="site.code")
+    status_display = serializers.CharField(source="get_status_display")
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "site",
+            "placed_at",
+            "buyer_full_name",
+            "total",
+            "currency",
+            "status",
+            "status_display",
+            "handling_deadline",
+            "payment_method",
+            "logistics_mode",
+            "allowed_actions",
+        ]
+
+    @extend_schema_field(AllowedActionsField())
+    def get_allowed_actions(self, order) -> list[str]:
+        return _allowed(order)
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    line_total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = OrderLine
+        fields = ["id", "sku", "name", "quantity", "unit_price", "line_total"]
+
+
+class BuyerSerializer(serializers.Serializer):
+    full_name = serializers.CharField(source="buyer_full_name")
+    document_type = serializers.CharField(source="buyer_document_type")
+    document_number = serializers.CharField(source="buyer_document_number")
+    phone = serializers.CharField(source="buyer_phone")
+    email = serializers.CharField(source="buyer_email")
+
+
+class ShippingSerializer(serializers.Serializer):
+    delivery_method = serializers.CharField()
+    address = serializers.CharField(source="shipping_address")
+    district = serializers.CharField(source="shipping_district")
+    city = serializers.CharField(source="shipping_city")
+    region = serializers.CharField(source="shipping_region")
+    reference = serializers.CharField(source="shipping_reference")
+    pickup_point_name = serializers.CharField()
+
+
+class TotalsSerializer(serializers.Serializer):
+    subtotal = serializers.DecimalField(max_digits=12, decimal_places=2)
+    shipping_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+
+
+class ShipmentSerializer(serializers.Serializer):
+    carrier = serializers.CharField()
+    tracking_number = serializers.CharField()
+    tracking_url = serializers.CharField()
+    guide_number = serializers.CharField()
+    shipped_at = serializers.DateTimeField()
+    created_at = serializers.DateTimeField()
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(help_text="The stored file's URL, or the https link given.")
+    kind_display = serializers.CharField(source="get_kind_display")
+
+    class Meta:
+        model = DeliveryEvidence
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "download_url",
+            "url",
+            "content_type",
+            "size_bytes",
+            "sha256",
+            "original_filename",
+            "receiver_full_name",
+            "receiver_document_number",
+            "received_at",
+            "created_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, evidence) -> str:
+        if not evidence.file:
+            return evidence.url
+        url = evidence.file.url
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None and url.startswith("/") else url
+
+
+class CancellationSerializer(serializers.Serializer):
+    cancellation_type = serializers.CharField()
+    cancellation_type_display = serializers.CharField(source="get_cancellation_type_display")
+    text = serializers.CharField()
+    responsible = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class OrderEventSerializer(serializers.ModelSerializer):
+    label = serializers.SerializerMethodField()
+    actor = serializers.CharField(source="actor_label")
+
+    class Meta:
+        model = OrderEvent
+        fields = ["id", "kind", "label", "actor", "from_status", "to_status", "payload", "created_at"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_label(self, event) -> str:
+        spec = TRANSITIONS.get(event.kind)
+        return str(spec.label) if spec else event.kind
+
+
+class OrderDetailSerializer(OrderListItemSerializer):
+    site_name = serializers.CharField(source="site.name")
+    buyer = BuyerSerializer(source="*")
+    shipping = ShippingSerializer(source="*")
+    totals = TotalsSerializer(source="*")
+    lines = OrderLineSerializer(many=True)
+    shipment = serializers.SerializerMethodField()
+    delivery_evidence = EvidenceSerializer(many=True)
+    cancellation = serializers.SerializerMethodField()
+    events = OrderEventSerializer(many=True)
+
+    class Meta(OrderListItemSerializer.Meta):
+        fields = [
+            *OrderListItemSerializer.Meta.fields,
+            "site_name",
+            "external_id",
+            "payment_status",
+            "buyer",
+            "shipping",
+            "totals",
+            "lines",
+            "shipment",
+            "delivery_evidence",
+            "cancellation",
+            "events",
+            "handling_started_at",
+            "shipped_at",
+            "delivered_at",
+            "canceled_at",
+        ]
+
+    @extend_schema_field(ShipmentSerializer(allow_null=True))
+    def get_shipment(self, order):
+        try:
+            return ShipmentSerializer(order.shipment).data
+        except ObjectDoesNotExist:
+            return None
+
+    @extend_schema_field(CancellationSerializer(allow_null=True))
+    def get_cancellation(self, order):
+        try:
+            return CancellationSerializer(order.cancellation).data
+        except ObjectDoesNotExist:
+            return None
+
+
+class StatusCountsSerializer(serializers.Serializer):
+    pending_handling = serializers.IntegerField()
+    ready_to_ship = serializers.IntegerField()
+    shipped = serializers.IntegerField()
+    delivered = serializers.IntegerField()
+    canceled = serializers.IntegerField()
+    all = serializers.IntegerField()
+
+
+# --- Orders (actions) -----------------------------------------------------------------------------
+
+
+class ShipInputSerializer(serializers.Serializer):
+    carrier = serializers.CharField(max_length=100)
+    tracking_number = serializers.CharField(max_length=100)
+    tracking_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+    guide_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    shipped_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class _EvidenceFieldsSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices)
+    receiver_full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    receiver_document_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class EvidenceUploadSerializer(_EvidenceFieldsSerializer):
+    file = serializers.FileField(help_text="JPEG, PNG, WebP or PDF, checked by content; at most 10 MB.")
+
+
+class EvidenceUrlSerializer(_EvidenceFieldsSerializer):
+    url = serializers.CharField(max_length=500, help_text="An https link to the proof.")
+
+
+class EvidenceInputSerializer(_EvidenceFieldsSerializer):
+    """What the view validates: a file or a URL (the service insists on exactly one)."""
+
+    file = serializers.FileField(required=False, allow_null=True, default=None)
+    url = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class CancelInputSerializer(serializers.Serializer):
+    cancellation_type = serializers.ChoiceField(choices=CancellationType.choices)
+    text = serializers.CharField(max_length=2000)
+    responsible = serializers.CharField(max_length=150, help_text="Full name of whoever answers for it.")
+
+
+# --- Intake ---------------------------------------------------------------------------------------
+
+
+class IntakeLineSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=64)
+    name = serializers.CharField(max_length=200)
+    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
+
+
+class IntakeOrderSerializer(serializers.Serializer):
+    seller_tax_id = serializers.SlugRelatedField(
+        slug_field="tax_id",
+        queryset=Seller.objects.filter(is_active=True),
+        required=False,
+        help_text="The seller's RUC (or give seller_id).",
+    )
+    seller_id = serializers.PrimaryKeyRelatedField(queryset=Seller.objects.filter(is_active=True), required=False)
+    site = serializers.SlugRelatedField(slug_field="code", queryset=MarketplaceSite.objects.all())
+    number = serializers.CharField(max_length=40)
+    external_id = serializers.CharField(max_length=80)
+    placed_at = serializers.DateTimeField()
+    buyer_full_name = serializers.CharField(max_length=200)
+    buyer_document_type = serializers.ChoiceField(choices=DocumentType.choices)
+    buyer_document_number = serializers.CharField(max_length=20)
+    buyer_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    buyer_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices, default=DeliveryMethod.HOME_DELIVERY)
+    shipping_address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    shipping_district = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    shipping_city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    shipping_region = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    shipping_reference = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    pickup_point_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    payment_status = serializers.ChoiceField(choices=PaymentStatus.choices, default=PaymentStatus.PAID)
+    currency = serializers.RegexField(r"^[A-Z]{3}$", max_length=3, default="PEN")
+    shipping_total = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0"), default=Decimal("0.00")
+    )
+    lines = IntakeLineSerializer(many=True, allow_empty=False, max_length=500)
+
+    def validate(self, attrs):
+        tax_seller, id_seller = attrs.pop("seller_tax_id", None), attrs.pop("seller_id", None)
+        if (tax_seller is None) == (id_seller is None):
+            raise serializers.ValidationError({"seller_tax_id": [_("Indica seller_tax_id o seller_id (uno).")]})
+        attrs["seller"] = tax_seller or id_seller
+        if attrs["delivery_method"] == DeliveryMethod.HOME_DELIVERY and not attrs["shipping_address"].strip():
+            raise serializers.ValidationError({"shipping_address": [_("Requerido para despacho a domicilio.")]})
+        if attrs["delivery_method"] == DeliveryMethod.PICKUP_POINT and not attrs["pickup_point_name"].strip():
+            raise serializers.ValidationError({"pickup_point_name": [_("Requerido para retiro en punto de recojo.")]})
+        subtotal = sum((line["unit_price"] * line["quantity"] for line in attrs["lines"]), Decimal("0"))
+        if subtotal + attrs["shipping_total"] > MAX_AMOUNT:
+            raise serializers.ValidationError({"lines": [_("El total de la orden es demasiado grande.")]})
+        return attrs
+
+
+class IntakeOrderResponseSerializer(serializers.ModelSerializer):
+    site = serializers.CharField(source="site.code")
+    seller_id = serializers.IntegerField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "seller_id",
+            "site",
+            "number",
+            "external_id",
+            "status",
+            "placed_at",
+            "total",
+            "currency",
+            "handling_deadline",
+        ]
