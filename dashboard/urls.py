@@ -1,7 +1,18 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from dashboard import views
 
 app_name = "dashboard"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="order_list"),
+    path("", views.order_list, name="order_list"),
+    path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
+    path("orders/<int:order_id>/start-handling/", views.start_handling_view, name="start_handling"),
+    path("orders/<int:order_id>/ship/", views.ship_view, name="ship"),
+    path("orders/<int:order_id>/evidence/", views.add_evidence_view, name="add_evidence"),
+    path("orders/<int:order_id>/deliver/", views.deliver_view, name="deliver"),
+    path("orders/<int:order_id>/cancel/", views.cancel_view, name="cancel"),
+    path("evidence/<int:evidence_id>/file/", views.evidence_file, name="evidence_file"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
+    path("seller/switch/", views.switch_seller, name="switch_seller"),
 ]

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from orders.models import Status
+from orders.workflow import TRANSITIONS
+
+register = template.Library()
+
+EVENT_LABELS = {
+    "received": gettext_lazy("Orden recibida"),
+    "evidence_added": gettext_lazy("Evidencia agregada"),
+    **{action: spec.label for action, spec in TRANSITIONS.items()},
+}
+
+
+@register.filter
+def handling_due(order, now: datetime | None = None) -> str:
+    """'vence en 3 h' / 'vencido' for an order still waiting for "Iniciar manejo"; '' otherwise."""
+    if getattr(order, "status", None) != Status.PENDING_HANDLING or not order.handling_deadline:
+        return ""
+    left = order.handling_deadline - (now or timezone.now())
+    seconds = left.total_seconds()
+    if seconds <= 0:
+        return _("vencido")
+    if seconds < 3600:
+        return _("vence en %(minutes)d min") % {"minutes": max(1, int(seconds // 60))}
+    if seconds < 48 * 3600:
+        return _("vence en %(hours)d h") % {"hours": int(seconds // 3600)}
+    return _("vence en %(days)d d") % {"days": int(seconds // 86400)}
+
+
+@register.filter
+def is_overdue(order) -> bool:
+    return order.status == Status.PENDING_HANDLING and order.handling_deadline <= timezone.now()
+
+
+@register.filter
+def status_label(code: str) -> str:
+    try:
+        return Status(code).label
+    except ValueError:
+        return code or ""
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    return str(EVENT_LABELS.get(kind, kind))
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (None drops one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

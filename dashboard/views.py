@@ -1,0 +1,297 @@
+"""The seller's browser dashboard: thin views over the selectors and services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.errors import DomainError, NotFound, ValidationFailed
+from dashboard import forms
+from dashboard.pagination import keyset_page
+from dashboard.selectors import evidence_for_member, notifications_for, order_exists, order_page
+from disputes.services import cancel_order
+from evidence.services import EVIDENCE_STATUSES, add_delivery_evidence, deliver
+from fulfillment.services import ship, start_handling
+from notifications.services import mark_read
+from orders.models import Status
+from orders.selectors import order_list as select_orders
+from orders.selectors import status_counts
+from orders.workflow import action_label, allowed_actions
+from sellers.middleware import SESSION_SELLER_KEY
+from sellers.selectors import memberships_of
+
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+
+
+def member_required(view: Callable) -> Callable:
+    """Logged in and a member of some seller; a user without membership gets a page saying so."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.seller:
+            return render(request, "dashboard/no_membership.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def error_text(error: DomainError) -> str:
+    """A domain error as one line for the messages framework (field details for bad input)."""
+    parts = [error.message]
+    if isinstance(error, ValidationFailed):
+        for problems in error.fields.values():
+            for problem in problems:
+                if str(problem) not in " ".join(parts):
+                    parts.append(str(problem))
+    return " ".join(parts)
+
+
+@require_GET
+@member_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    seller = request.seller
+    form = forms.OrderFilterForm(request.GET)
+    form.is_valid()  # a bad field is reported beside it; the valid ones still filter
+    filters = form.cleaned_data
+    status = filters.get("status") or ""
+    try:
+        size = int(request.GET.get("per_page", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        size = DEFAULT_PAGE_SIZE
+    size = size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+    orders = select_orders(
+        seller=seller,
+        status=status or None,
+        search=filters.get("q") or "",
+        placed_after=filters.get("desde"),
+        placed_before=filters.get("hasta"),
+    )
+    page = keyset_page(orders, size=size, after=filters.get("after"), before=filters.get("before"))
+    counts = status_counts(seller=seller)
+    tabs = [{"code": "", "label": _("Todas"), "count": counts["all"]}]
+    tabs += [{"code": code, "label": label, "count": counts[code]} for code, label in Status.choices]
+    return render(
+        request,
+        "dashboard/order_list.html",
+        {"form": form, "page": page, "tabs": tabs, "active_status": status, "filtered": bool(filters.get("q"))},
+    )
+
+
+@require_GET
+@member_required
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    try:
+        context = order_page(seller=request.seller, order_id=order_id)
+    except NotFound:
+        raise Http404 from None
+    order = context["order"]
+    actions = allowed_actions(order, request.user, is_member=True)
+    context.update(
+        actions=actions,
+        action_labels={action: action_label(action) for action in actions},
+        can_add_evidence=order.status == Status.SHIPPED,
+        ship_form=forms.ShipForm(),
+        evidence_form=forms.EvidenceForm(),
+        cancel_form=forms.CancelForm(initial={"responsible": request.user.get_full_name()}),
+        evidence_statuses=EVIDENCE_STATUSES,
+    )
+    return render(request, "dashboard/order_detail.html", context)
+
+
+def _act(request: HttpRequest, order_id: int, perform: Callable[[], object], success: str) -> HttpResponse:
+    """Run one action; a refusal becomes a message and leaves the order as it was."""
+    # another seller's order is a 404 before its input is even read
+    if not order_exists(seller=request.seller, order_id=order_id):
+        raise Http404
+    try:
+        perform()
+    except NotFound:
+        raise Http404 from None
+    except DomainError as refused:
+        messages.error(request, error_text(refused))
+    else:
+        messages.success(request, success)
+    return redirect(reverse("dashboard:order_detail", args=[order_id]))
+
+
+def _invalid_form(request: HttpRequest, order_id: int, form: forms.forms.Form) -> HttpResponse:
+    if not order_exists(seller=request.seller, order_id=order_id):
+        raise Http404
+    messages.error(request, forms.first_error(form))
+    return redirect(reverse("dashboard:order_detail", args=[order_id]))
+
+
+@require_POST
+@member_required
+def start_handling_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _act(
+        request,
+        order_id,
+        lambda: start_handling(order_id=order_id, seller=request.seller, actor=request.user),
+        _("Manejo iniciado: la orden está «Para envío»."),
+    )
+
+
+@require_POST
+@member_required
+def ship_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    form = forms.ShipForm(request.POST)
+    if not form.is_valid():
+        return _invalid_form(request, order_id, form)
+    data = form.cleaned_data
+    return _act(
+        request,
+        order_id,
+        lambda: ship(
+            order_id=order_id,
+            seller=request.seller,
+            actor=request.user,
+            carrier=data["carrier"],
+            tracking_number=data["tracking_number"],
+            tracking_url=data["tracking_url"],
+            guide_number=data["guide_number"],
+            shipped_at=data["shipped_at"],
+        ),
+        _("Envío registrado: la orden está «Enviada»."),
+    )
+
+
+def _evidence_kwargs(request: HttpRequest, data: dict) -> dict:
+    return {
+        "seller": request.seller,
+        "actor": request.user,
+        "kind": data["kind"],
+        "file": data["file"],
+        "url": data["url"],
+        "receiver_full_name": data["receiver_full_name"],
+        "receiver_document_number": data["receiver_document_number"],
+        "received_at": data["received_at"],
+    }
+
+
+@require_POST
+@member_required
+def add_evidence_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _invalid_form(request, order_id, form)
+    return _act(
+        request,
+        order_id,
+        lambda: add_delivery_evidence(order_id=order_id, **_evidence_kwargs(request, form.cleaned_data)),
+        _("Evidencia agregada."),
+    )
+
+
+@require_POST
+@member_required
+def deliver_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _invalid_form(request, order_id, form)
+    data = form.cleaned_data
+
+    def perform() -> None:
+        order = order_page(seller=request.seller, order_id=order_id)["order"]
+        if "deliver" not in allowed_actions(order, request.user, is_member=True) or not (data["file"] or data["url"]):
+            # nothing to attach, or the state refuses: the service gives the answer, no evidence is stored
+            deliver(order_id=order_id, seller=request.seller, actor=request.user)
+            return
+        evidence = None
+        try:
+            # the evidence and the delivery stand or fall together
+            with transaction.atomic():
+                evidence = add_delivery_evidence(order_id=order_id, **_evidence_kwargs(request, data))
+                deliver(order_id=order_id, seller=request.seller, actor=request.user)
+        except DomainError:
+            if evidence is not None and evidence.file:
+                evidence.file.storage.delete(evidence.file.name)
+            raise
+
+    return _act(request, order_id, perform, _("Orden entregada."))
+
+
+@require_POST
+@member_required
+def cancel_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    form = forms.CancelForm(request.POST)
+    if not form.is_valid():
+        return _invalid_form(request, order_id, form)
+    data = form.cleaned_data
+    return _act(
+        request,
+        order_id,
+        lambda: cancel_order(
+            order_id=order_id,
+            seller=request.seller,
+            actor=request.user,
+            cancellation_type=data["cancellation_type"],
+            text=data["text"],
+            responsible=data["responsible"],
+        ),
+        _("Orden cancelada."),
+    )
+
+
+@require_GET
+@login_required
+def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
+    """Evidence files are private: streamed here to members of their seller, never from a public URL."""
+    try:
+        evidence = evidence_for_member(user=request.user, evidence_id=evidence_id)
+    except NotFound:
+        raise Http404 from None
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    extension = "." + evidence.file.name.rsplit(".", 1)[-1] if "." in evidence.file.name else ""
+    response = FileResponse(
+        handle,
+        content_type=evidence.content_type or "application/octet-stream",
+        filename=f"evidencia-{evidence.pk}{extension}",
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return response
+
+
+@require_GET
+@member_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = notifications_for(user=request.user, seller=request.seller)
+    return render(request, "dashboard/notifications.html", {"notifications": notifications})
+
+
+@require_POST
+@member_required
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    marked = mark_read(user=request.user, seller=request.seller)
+    if marked:
+        messages.success(request, _("Notificaciones marcadas como leídas."))
+    return redirect("dashboard:notifications")
+
+
+@require_POST
+@login_required
+def switch_seller(request: HttpRequest) -> HttpResponse:
+    form = forms.SwitchSellerForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    membership = memberships_of(user=request.user).filter(seller_id=form.cleaned_data["seller_id"]).first()
+    if membership is None:
+        raise Http404
+    request.session[SESSION_SELLER_KEY] = membership.seller_id
+    messages.success(request, _("Ahora trabajas con %(seller)s.") % {"seller": membership.seller.name})
+    return redirect("dashboard:order_list")
