@@ -190,9 +190,10 @@ def test_evidence_with_missing_or_invalid_fields_is_400(api, make_order, body, f
     assert snapshot(order) == before
 
 
-def test_evidence_on_a_pending_order_is_409(api, make_order):
-    # given a pending order
-    order = make_order()
+@pytest.mark.parametrize("status", [Status.PENDING_HANDLING, Status.READY_TO_SHIP, Status.CANCELED])
+def test_evidence_before_shipping_is_409(api, make_order, status):
+    # given an order that has not left yet
+    order = make_order(status)
     # when the device attaches an evidence URL
     body = {"kind": "buyer_receiving", "url": "https://fotos.example.com/1.jpg"}
     response = api.post(f"/api/v1/orders/{order.pk}/evidence/", body, format="json")

@@ -118,6 +118,25 @@ def test_evidence_upload_replay_stores_one_file(api, make_order):
     assert order.delivery_evidence.count() == 1
 
 
+def test_an_unexpected_failure_is_forgotten_so_the_retry_runs(api, make_order, monkeypatch):
+    # given the first attempt with key k-8 crashes inside the service (a bug, a lost connection)
+    order = make_order()
+
+    def crash(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("api.orders.start_handling", crash)
+    with pytest.raises(RuntimeError):
+        api.post(f"/api/v1/orders/{order.pk}/start-handling/", {}, format="json", HTTP_IDEMPOTENCY_KEY="k-8")
+    monkeypatch.undo()
+    # when the device retries with the same key
+    response = api.post(f"/api/v1/orders/{order.pk}/start-handling/", {}, format="json", HTTP_IDEMPOTENCY_KEY="k-8")
+    # then the action runs for real this time
+    assert response.status_code == 200
+    assert response["Idempotent-Replay"] == "false"
+    assert order.events.filter(kind="start_handling").count() == 1
+
+
 def test_overlong_key_is_400(api, make_order):
     order = make_order(Status.READY_TO_SHIP)
     response = api.post(ship_url(order), SHIP_BODY, format="json", HTTP_IDEMPOTENCY_KEY="k" * 256)
