@@ -167,6 +167,8 @@ class StartHandlingView(OrderActionView):
 
 
 class ShipView(OrderActionView):
+    serializer_class = ShipInputSerializer  # what the browsable API's form offers
+
     @_action_schema("orders_ship", "«Realizar envío»: Para envío -> Enviada", request=ShipInputSerializer)
     def post(self, request, order_id: int):
         return super().post(request, order_id)
@@ -186,6 +188,8 @@ class DeliverView(OrderActionView):
 
 
 class CancelView(OrderActionView):
+    serializer_class = CancelInputSerializer
+
     @_action_schema("orders_cancel", "«Cancelar»: only while Para manejo", request=CancelInputSerializer)
     def post(self, request, order_id: int):
         return super().post(request, order_id)
@@ -197,7 +201,7 @@ class CancelView(OrderActionView):
 
 class EvidenceView(OrderActionView):
     parser_classes = [MultiPartParser, JSONParser]
-    serializer_class = EvidenceSerializer
+    serializer_class = EvidenceInputSerializer
 
     @_action_schema(
         "orders_evidence_create",
