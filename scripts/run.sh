@@ -64,7 +64,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 echo "==> starting the Celery worker with beat (log: $worker_log)"
-.venv/bin/celery -A sellercenter worker -B -S django_celery_beat.schedulers:DatabaseScheduler \
+.venv/bin/celery -A sellercenter worker -B --scheduler django_celery_beat.schedulers:DatabaseScheduler \
   --loglevel=info --concurrency=1 --pidfile="$worker_pidfile" --logfile="$worker_log" &
 worker_pid=$!
 
