@@ -78,6 +78,7 @@ def main() -> None:
     identity = seed.seed_orders(total_orders=args.orders, sellers=args.sellers, big_seller_orders=args.big)
 
     from django.db import connection
+    from django.test.utils import setup_test_environment
     from rest_framework.pagination import Cursor
     from rest_framework.test import APIClient
 
@@ -85,6 +86,7 @@ def main() -> None:
     from dashboard.pagination import encode_cursor
     from sellers.models import DeviceToken
 
+    setup_test_environment()  # lets the test client see the dashboard's template context
     user, seller = identity["user"], identity["seller"]
     deep_offset = PAGE_SIZE * (DEEP_PAGE - 1)
     with connection.cursor() as cursor:

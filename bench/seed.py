@@ -22,6 +22,7 @@ def configure_django() -> None:
     os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sellercenter.settings")
+    os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
     import django
 

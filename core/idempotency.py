@@ -6,6 +6,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +18,8 @@ from core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 WAIT_FOR_FIRST_SECONDS = 15.0
+# An attempt unfinished after this long died with its process: a retry may take the key over.
+ABANDONED_AFTER = timedelta(minutes=2)
 
 
 def request_fingerprint(request) -> str:
@@ -55,6 +58,11 @@ def run_idempotently(request, produce: Callable[[], Response]) -> Response:
         with transaction.atomic():
             record = IdempotencyRecord.objects.create(user=request.user, key=key, fingerprint=fingerprint)
     except IntegrityError:
+        abandoned = IdempotencyRecord.objects.filter(
+            user=request.user, key=key, completed_at__isnull=True, created_at__lt=timezone.now() - ABANDONED_AFTER
+        ).delete()[0]
+        if abandoned:
+            return run_idempotently(request, produce)
         return _replay(request, key=key, fingerprint=fingerprint)
     try:
         response = produce()

@@ -3,9 +3,15 @@
 import threading
 
 import pytest
+import time_machine
 from django.db import connection
+from django.utils import timezone
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory
 
 from core.errors import InvalidTransition
+from core.idempotency import run_idempotently
+from core.models import IdempotencyRecord
 from fulfillment.models import StockReservation
 from fulfillment.services import start_handling
 from orders.models import Status
@@ -78,3 +84,19 @@ def test_two_orders_racing_for_the_last_unit_do_not_oversell(seller, owner):
     assert len(handled) == 1, outcomes
     item = seller.stock_items.get(sku=sku)
     assert item.quantity_reserved == 1 <= item.quantity_on_hand
+
+
+@pytest.mark.django_db
+def test_an_idempotency_key_left_unfinished_by_a_dead_process_is_taken_over(owner):
+    # given a key whose first attempt died before storing its answer, three minutes ago
+    request = APIRequestFactory().post("/x/", {"a": 1}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    request.user = owner
+    request.data = {"a": 1}
+    with time_machine.travel(timezone.now() - timezone.timedelta(minutes=3)):
+        IdempotencyRecord.objects.create(user=owner, key="k-1", fingerprint="dead")
+    # when the client retries
+    response = run_idempotently(request, lambda: Response({"ok": True}, status=201))
+    # then the retry runs for real and its answer is the one kept
+    assert response.status_code == 201
+    record = IdempotencyRecord.objects.get(user=owner, key="k-1")
+    assert record.completed_at is not None and record.response_body == {"ok": True}
