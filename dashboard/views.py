@@ -19,7 +19,7 @@ from dashboard import forms
 from dashboard.pagination import keyset_page
 from dashboard.selectors import evidence_for_member, notifications_for, order_exists, order_page
 from disputes.services import cancel_order
-from evidence.services import EVIDENCE_STATUSES, add_delivery_evidence, deliver
+from evidence.services import add_delivery_evidence, deliver
 from fulfillment.services import ship, start_handling
 from notifications.services import mark_read
 from orders.models import Status
@@ -83,7 +83,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboard/order_list.html",
-        {"form": form, "page": page, "tabs": tabs, "active_status": status, "filtered": bool(filters.get("q"))},
+        {"form": form, "page": page, "tabs": tabs, "active_status": status},
     )
 
 
@@ -103,7 +103,6 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
         ship_form=forms.ShipForm(),
         evidence_form=forms.EvidenceForm(),
         cancel_form=forms.CancelForm(initial={"responsible": request.user.get_full_name()}),
-        evidence_statuses=EVIDENCE_STATUSES,
     )
     return render(request, "dashboard/order_detail.html", context)
 
