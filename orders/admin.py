@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
-from orders.models import IntegrationCredential, Order, OrderEvent, OrderLine
+from orders.models import IntegrationCredential, Order, OrderEvent, OrderLine, Status
 from orders.workflow import action_label, allowed_actions
 
 # Inlines from apps to the right of orders (shipment, evidence, cancellation): they register
@@ -29,12 +29,24 @@ class OrderLineInline(ReadOnlyInlineMixin, admin.TabularInline):
         return obj.line_total
 
 
+def status_label(code: str) -> str:
+    return str(Status(code).label) if code in Status.values else (code or "—")
+
+
 class OrderEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = OrderEvent
-    fields = ("created_at", "kind", "from_status", "to_status", "actor_label", "payload")
+    fields = ("created_at", "kind", "from_label", "to_label", "actor_label", "payload")
     readonly_fields = fields
     show_change_link = False
     verbose_name_plural = _("historial (solo lectura)")
+
+    @admin.display(description=_("desde"))
+    def from_label(self, obj: OrderEvent) -> str:
+        return status_label(obj.from_status)
+
+    @admin.display(description=_("hacia"))
+    def to_label(self, obj: OrderEvent) -> str:
+        return status_label(obj.to_status)
 
 
 # Only orders.workflow writes these; the admin shows them.
