@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.errors import NotFound
-from orders.models import Order, OrderEvent, Status
+from orders.models import Order, OrderEvent, OrderStatusCount, Status
 from sellers.models import Seller
 
 
@@ -53,9 +53,8 @@ def _end_of(value: datetime | date) -> datetime:
 def status_counts(*, seller: Seller) -> dict[str, int]:
     """How many of the seller's orders are in each status (every status present, zeros too)."""
     counts = dict.fromkeys(Status.values, 0)
-    rows = Order.objects.filter(seller=seller).values("status").annotate(n=Count("id")).order_by()
-    for row in rows:
-        counts[row["status"]] = row["n"]
+    # kept by triggers on orders_order: five rows to read instead of every order to count
+    counts.update(OrderStatusCount.objects.filter(seller=seller).values_list("status", "count"))
     counts["all"] = sum(counts[s] for s in Status.values)
     return counts
 
