@@ -65,8 +65,8 @@ def seed_orders(*, total_orders: int, sellers: int, big_seller_orders: int) -> d
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE orders_order, orders_orderstatuscount, sellers_seller, sellers_marketplacesite, sellers_membership, "
-            "sellers_contract RESTART IDENTITY CASCADE"
+            "TRUNCATE orders_order, orders_orderstatuscount, sellers_seller, sellers_marketplacesite, "
+            "sellers_membership, sellers_contract RESTART IDENTITY CASCADE"
         )
         cursor.execute(
             "INSERT INTO sellers_marketplacesite (code, name, domain) VALUES "
