@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
-from orders.models import IntegrationCredential, Order, OrderEvent, OrderLine, Status
+from orders.models import IntegrationCredential, Order, OrderEvent, OrderLine, OrderStatusCount, Status
 from orders.workflow import action_label, allowed_actions
 
 # Inlines from apps to the right of orders (shipment, evidence, cancellation): they register
@@ -179,6 +179,16 @@ class OrderEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+@admin.register(OrderStatusCount)
+class OrderStatusCountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Kept by database triggers on the orders table; shown so operators can compare it with the list."""
+
+    list_display = ("seller", "status", "count")
+    list_filter = ("status", "seller")
+    search_fields = ("seller__name", "=seller__tax_id")
+    list_select_related = ("seller",)
 
 
 @admin.register(IntegrationCredential)
