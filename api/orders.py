@@ -33,6 +33,8 @@ from core.errors import NotFound, PayloadTooLarge
 from core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from core.idempotency import run_idempotently
 from disputes.services import cancel_order
+from evidence.files import evidence_file_response
+from evidence.selectors import stored_evidence
 from evidence.services import add_delivery_evidence, deliver
 from fulfillment.services import ship, start_handling
 from orders.models import Order
@@ -224,3 +226,16 @@ class EvidenceView(OrderActionView):
         data = _validated(EvidenceInputSerializer, request)
         evidence = add_delivery_evidence(order_id=order_id, seller=request.seller, actor=request.user, **data)
         return Response(EvidenceSerializer(evidence, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceFileView(SellerAPIView):
+    """The stored file of one of the seller's evidence; local files have no public URL."""
+
+    @extend_schema(
+        operation_id="evidence_file",
+        summary="Download an evidence file",
+        parameters=[SELLER_PARAMETER],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, evidence_id: int):
+        return evidence_file_response(stored_evidence(seller=request.seller, evidence_id=evidence_id))

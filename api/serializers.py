@@ -5,12 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from disputes.models import CancellationType
+from evidence.files import has_public_url
 from evidence.models import DeliveryEvidence, EvidenceKind
 from orders.models import DeliveryMethod, DocumentType, Order, OrderEvent, OrderLine, PaymentMethod, PaymentStatus
 from orders.workflow import ACTIONS, TRANSITIONS, allowed_actions
@@ -157,9 +159,11 @@ class EvidenceSerializer(serializers.ModelSerializer):
     def get_download_url(self, evidence) -> str:
         if not evidence.file:
             return evidence.url
-        url = evidence.file.url
+        if has_public_url(evidence):
+            return evidence.file.url  # S3: a short-lived presigned URL
+        url = reverse("api-evidence-file", args=[evidence.pk])
         request = self.context.get("request")
-        return request.build_absolute_uri(url) if request is not None and url.startswith("/") else url
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 class CancellationSerializer(serializers.Serializer):

@@ -18,5 +18,6 @@ urlpatterns = [
     path("orders/<int:order_id>/evidence/", orders.EvidenceView.as_view(), name="api-order-evidence"),
     path("orders/<int:order_id>/deliver/", orders.DeliverView.as_view(), name="api-order-deliver"),
     path("orders/<int:order_id>/cancel/", orders.CancelView.as_view(), name="api-order-cancel"),
+    path("evidence/<int:evidence_id>/file/", orders.EvidenceFileView.as_view(), name="api-evidence-file"),
     path("intake/orders/", intake.IntakeOrderView.as_view(), name="api-intake-orders"),
 ]

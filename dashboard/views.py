@@ -19,6 +19,7 @@ from dashboard import forms
 from dashboard.pagination import keyset_page
 from dashboard.selectors import evidence_for_member, notifications_for, order_exists, order_page
 from disputes.services import cancel_order
+from evidence.files import evidence_file_response
 from evidence.services import add_delivery_evidence, deliver
 from fulfillment.services import ship, start_handling
 from notifications.services import mark_read
@@ -250,20 +251,7 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
         evidence = evidence_for_member(user=request.user, evidence_id=evidence_id)
     except NotFound:
         raise Http404 from None
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    extension = "." + evidence.file.name.rsplit(".", 1)[-1] if "." in evidence.file.name else ""
-    response = FileResponse(
-        handle,
-        content_type=evidence.content_type or "application/octet-stream",
-        filename=f"evidencia-{evidence.pk}{extension}",
-    )
-    response["Cache-Control"] = "private, max-age=300"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    return response
+    return evidence_file_response(evidence)
 
 
 @require_GET
