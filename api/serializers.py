@@ -15,7 +15,7 @@ from disputes.models import CancellationType
 from evidence.files import has_public_url
 from evidence.models import DeliveryEvidence, EvidenceKind
 from orders.models import DeliveryMethod, DocumentType, Order, OrderEvent, OrderLine, PaymentMethod, PaymentStatus
-from orders.workflow import ACTIONS, TRANSITIONS, allowed_actions
+from orders.workflow import SELLER_ACTIONS, TRANSITIONS, allowed_actions
 from sellers.models import MarketplaceSite, Seller
 
 # 12 digits with 2 decimals in the database: a larger total must be refused, not crash on insert
@@ -60,7 +60,7 @@ def _allowed(order: Order) -> list[str]:
 
 
 class AllowedActionsField(serializers.ListField):
-    child = serializers.ChoiceField(choices=ACTIONS)
+    child = serializers.ChoiceField(choices=SELLER_ACTIONS)
 
 
 class OrderListItemSerializer(serializers.ModelSerializer):
@@ -240,6 +240,7 @@ class StatusCountsSerializer(serializers.Serializer):
     shipped = serializers.IntegerField()
     delivered = serializers.IntegerField()
     canceled = serializers.IntegerField()
+    returned = serializers.IntegerField()
     all = serializers.IntegerField()
 
 

@@ -82,9 +82,12 @@ def seed_orders(*, total_orders: int, sellers: int, big_seller_orders: int) -> d
         )
         cursor.execute(
             """
-            INSERT INTO sellers_contract (seller_id, handling_window, late_handling_penalty_amount,
-                                          penalty_currency, penalty_clause)
-            SELECT id, interval '24 hours', 50, 'PEN', '19' FROM sellers_seller
+            INSERT INTO sellers_contract (seller_id, handling_window, ship_by_window, warning_lead_time,
+                late_handling_penalty_kind, late_handling_penalty_value, late_shipping_penalty_kind,
+                late_shipping_penalty_value, penalty_currency, penalty_clause, max_delivery_attempts)
+            SELECT id, interval '24 hours', interval '72 hours', interval '4 hours', 'fixed', 50, 'percent', 10,
+                   'PEN', '19', 3
+            FROM sellers_seller
             """
         )
         # the per-status counter triggers are switched off for the bulk insert and backfilled after

@@ -16,6 +16,11 @@ class Status(models.TextChoices):
     SHIPPED = "shipped", _("Enviada")
     DELIVERED = "delivered", _("Entregada")
     CANCELED = "canceled", _("Cancelada")
+    RETURNED = "returned", _("Devuelta al vendedor")
+
+
+class HoldReason(models.TextChoices):
+    CANCELLATION_REQUEST = "cancellation_request", _("solicitud de cancelación del comprador")
 
 
 class DocumentType(models.TextChoices):
@@ -99,10 +104,17 @@ class Order(models.Model):
     # Written by orders.workflow alone.
     status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.PENDING_HANDLING)
     handling_deadline = models.DateTimeField(_("plazo para iniciar manejo"))
+    ship_by_deadline = models.DateTimeField(_("plazo para enviar"), null=True, blank=True)
     handling_started_at = models.DateTimeField(_("manejo iniciado"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("enviada"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("entregada"), null=True, blank=True)
     canceled_at = models.DateTimeField(_("cancelada"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("devuelta"), null=True, blank=True)
+    # set while something else must be settled first (a buyer's cancellation request):
+    # the seller's actions that would conflict wait; written by services, read by the workflow
+    on_hold_reason = models.CharField(
+        _("en espera por"), max_length=40, choices=HoldReason.choices, blank=True, default=""
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -143,6 +155,11 @@ class Order(models.Model):
                 fields=["handling_deadline"],
                 name="order_pending_deadline_idx",
                 condition=Q(status="pending_handling"),
+            ),
+            models.Index(
+                fields=["ship_by_deadline"],
+                name="order_ship_by_deadline_idx",
+                condition=Q(status="ready_to_ship"),
             ),
         ]
 

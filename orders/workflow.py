@@ -24,21 +24,55 @@ from sellers.models import Membership, Seller
 
 @dataclass(frozen=True)
 class Transition:
-    source: str
+    sources: tuple[str, ...]
     target: str
     timestamp_field: str
     label: str
+    # a button the seller presses (shown by allowed_actions); other actions are taken by
+    # the system or an operator (a buyer's accepted request, a dispute's outcome, a return)
+    seller_button: bool = True
+    # refused while the order is on hold (e.g. a buyer's cancellation request awaits an answer)
+    waits_for_hold: bool = False
+
+    @property
+    def source(self) -> str:
+        """The first source; most actions have exactly one."""
+        return self.sources[0]
 
 
 TRANSITIONS: dict[str, Transition] = {
     "start_handling": Transition(
-        Status.PENDING_HANDLING, Status.READY_TO_SHIP, "handling_started_at", gettext_lazy("Iniciar manejo")
+        (Status.PENDING_HANDLING,),
+        Status.READY_TO_SHIP,
+        "handling_started_at",
+        gettext_lazy("Iniciar manejo"),
+        waits_for_hold=True,
     ),
-    "ship": Transition(Status.READY_TO_SHIP, Status.SHIPPED, "shipped_at", gettext_lazy("Realizar envío")),
-    "deliver": Transition(Status.SHIPPED, Status.DELIVERED, "delivered_at", gettext_lazy("Entregar")),
-    "cancel": Transition(Status.PENDING_HANDLING, Status.CANCELED, "canceled_at", gettext_lazy("Cancelar")),
+    "ship": Transition(
+        (Status.READY_TO_SHIP,), Status.SHIPPED, "shipped_at", gettext_lazy("Realizar envío"), waits_for_hold=True
+    ),
+    "deliver": Transition((Status.SHIPPED,), Status.DELIVERED, "delivered_at", gettext_lazy("Entregar")),
+    "cancel": Transition((Status.PENDING_HANDLING,), Status.CANCELED, "canceled_at", gettext_lazy("Cancelar")),
+    "accept_cancellation_request": Transition(
+        (Status.PENDING_HANDLING, Status.READY_TO_SHIP, Status.SHIPPED),
+        Status.CANCELED,
+        "canceled_at",
+        gettext_lazy("Aceptar solicitud de cancelación"),
+        seller_button=False,
+    ),
+    "refund_by_dispute": Transition(
+        (Status.PENDING_HANDLING, Status.READY_TO_SHIP, Status.SHIPPED, Status.DELIVERED, Status.RETURNED),
+        Status.CANCELED,
+        "canceled_at",
+        gettext_lazy("Reembolso por controversia"),
+        seller_button=False,
+    ),
+    "return_to_seller": Transition(
+        (Status.SHIPPED,), Status.RETURNED, "returned_at", gettext_lazy("Devolver al vendedor"), seller_button=False
+    ),
 }
 ACTIONS = tuple(TRANSITIONS)
+SELLER_ACTIONS = tuple(action for action, spec in TRANSITIONS.items() if spec.seller_button)
 
 # Sent after the transaction that made the change commits; a rollback sends nothing.
 order_transitioned = Signal()  # kwargs: order_id, seller_id, action, event_id
@@ -68,13 +102,21 @@ def transition(
         order = Order.objects.select_for_update(no_key=True).filter(pk=order_id, seller=seller).first()
         if order is None:
             raise NotFound(_("Orden no encontrada."))
-        if order.status != spec.source:
+        if order.status not in spec.sources:
             raise InvalidTransition(
                 action=action,
                 status=order.status,
                 message=_("No se puede «%(action)s»: la orden está «%(status)s».")
                 % {"action": spec.label, "status": order.get_status_display()},
             )
+        if spec.waits_for_hold and order.on_hold_reason:
+            raise InvalidTransition(
+                action=action,
+                status=order.status,
+                message=_("La orden está en espera (%(reason)s): responde eso primero.")
+                % {"reason": order.get_on_hold_reason_display()},
+            )
+        source_status = order.status
         event_payload = dict(payload or {})
         if guard is not None:
             event_payload.update(guard(order) or {})
@@ -86,7 +128,7 @@ def transition(
             order=order,
             kind=action,
             actor=actor,
-            from_status=spec.source,
+            from_status=source_status,
             to_status=spec.target,
             payload=event_payload,
         )
@@ -146,7 +188,11 @@ def allowed_actions(order: Order, user, *, is_member: bool | None = None) -> lis
     permitted = is_member if is_member is not None else can_act_on(order=order, user=user)
     if not permitted:
         return []
-    return [action for action, spec in TRANSITIONS.items() if spec.source == order.status]
+    return [
+        action
+        for action, spec in TRANSITIONS.items()
+        if spec.seller_button and order.status in spec.sources and not (spec.waits_for_hold and order.on_hold_reason)
+    ]
 
 
 def action_label(action: str) -> str:

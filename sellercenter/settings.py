@@ -3,6 +3,7 @@ on a laptop with nothing installed (SQLite, local files, a filesystem Celery bro
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -174,6 +175,20 @@ STORAGES = {
         )
     },
 }
+# A new seller's contract terms (operators edit each contract in the admin).
+CONTRACT_DEFAULTS = {
+    "handling_window": timedelta(hours=int(os.environ.get("CONTRACT_HANDLING_HOURS", "24"))),
+    "ship_by_window": timedelta(hours=int(os.environ.get("CONTRACT_SHIP_BY_HOURS", "72"))),
+    "warning_lead_time": timedelta(hours=int(os.environ.get("CONTRACT_WARNING_HOURS", "4"))),
+    "late_handling_penalty_kind": os.environ.get("CONTRACT_LATE_HANDLING_PENALTY_KIND", "fixed"),
+    "late_handling_penalty_value": Decimal(os.environ.get("CONTRACT_LATE_HANDLING_PENALTY", "50.00")),
+    "late_shipping_penalty_kind": os.environ.get("CONTRACT_LATE_SHIPPING_PENALTY_KIND", "percent"),
+    "late_shipping_penalty_value": Decimal(os.environ.get("CONTRACT_LATE_SHIPPING_PENALTY", "10.00")),
+    "penalty_currency": os.environ.get("CONTRACT_PENALTY_CURRENCY", "PEN"),
+    "penalty_clause": os.environ.get("CONTRACT_PENALTY_CLAUSE", "19"),
+    "max_delivery_attempts": int(os.environ.get("CONTRACT_MAX_DELIVERY_ATTEMPTS", "3")),
+}
+
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 # Django's own request-body cap must let a full evidence file (plus form fields) through.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -46,7 +46,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
-    list_display = ("seller", "handling_window", "late_handling_penalty_amount", "penalty_currency", "signed_at")
+    list_display = ("seller", "handling_window", "late_handling_penalty_value", "penalty_currency", "signed_at")
     search_fields = ("seller__name", "=seller__tax_id")
     list_select_related = ("seller",)
     autocomplete_fields = ("seller",)

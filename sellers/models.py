@@ -1,5 +1,4 @@
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -78,8 +77,33 @@ class Membership(models.Model):
         return f"{self.user} @ {self.seller} ({self.get_role_display()})"
 
 
-def default_handling_window() -> timedelta:
-    return timedelta(hours=24)
+def contract_default(name: str):
+    """Contract defaults come from settings.CONTRACT_DEFAULTS, so a marketplace sets its own terms."""
+
+    def default():
+        return settings.CONTRACT_DEFAULTS[name]
+
+    default.__name__ = f"default_{name}"
+    default.__qualname__ = default.__name__
+    return default
+
+
+# named module-level callables: migrations serialise defaults by import path
+default_handling_window = contract_default("handling_window")
+default_ship_by_window = contract_default("ship_by_window")
+default_warning_lead_time = contract_default("warning_lead_time")
+default_late_handling_penalty_kind = contract_default("late_handling_penalty_kind")
+default_late_handling_penalty_value = contract_default("late_handling_penalty_value")
+default_late_shipping_penalty_kind = contract_default("late_shipping_penalty_kind")
+default_late_shipping_penalty_value = contract_default("late_shipping_penalty_value")
+default_penalty_currency = contract_default("penalty_currency")
+default_penalty_clause = contract_default("penalty_clause")
+default_max_delivery_attempts = contract_default("max_delivery_attempts")
+
+
+class PenaltyKind(models.TextChoices):
+    FIXED = "fixed", _("Monto fijo")
+    PERCENT = "percent", _("Porcentaje del total de la orden")
 
 
 class Contract(models.Model):
@@ -87,11 +111,41 @@ class Contract(models.Model):
 
     seller = models.OneToOneField(Seller, on_delete=models.CASCADE, related_name="contract")
     handling_window = models.DurationField(_("plazo para iniciar manejo"), default=default_handling_window)
-    late_handling_penalty_amount = models.DecimalField(
-        _("penalidad por manejo tardío"), max_digits=12, decimal_places=2, default=Decimal("50.00")
+    ship_by_window = models.DurationField(
+        _("plazo para enviar (desde el inicio del manejo)"), default=default_ship_by_window
     )
-    penalty_currency = models.CharField(_("moneda de penalidades"), max_length=3, default="PEN")
-    penalty_clause = models.CharField(_("cláusula"), max_length=32, default="19")
+    warning_lead_time = models.DurationField(_("aviso previo al vencimiento"), default=default_warning_lead_time)
+    late_handling_penalty_kind = models.CharField(
+        _("tipo de penalidad por manejo tardío"),
+        max_length=10,
+        choices=PenaltyKind.choices,
+        default=default_late_handling_penalty_kind,
+    )
+    late_handling_penalty_value = models.DecimalField(
+        _("penalidad por manejo tardío"),
+        max_digits=12,
+        decimal_places=2,
+        default=default_late_handling_penalty_value,
+        help_text=_("Monto en la moneda de penalidades, o porcentaje del total de la orden."),
+    )
+    late_shipping_penalty_kind = models.CharField(
+        _("tipo de penalidad por envío tardío"),
+        max_length=10,
+        choices=PenaltyKind.choices,
+        default=default_late_shipping_penalty_kind,
+    )
+    late_shipping_penalty_value = models.DecimalField(
+        _("penalidad por envío tardío"),
+        max_digits=12,
+        decimal_places=2,
+        default=default_late_shipping_penalty_value,
+        help_text=_("Monto en la moneda de penalidades, o porcentaje del total de la orden."),
+    )
+    penalty_currency = models.CharField(_("moneda de penalidades"), max_length=3, default=default_penalty_currency)
+    penalty_clause = models.CharField(_("cláusula"), max_length=32, default=default_penalty_clause)
+    max_delivery_attempts = models.PositiveSmallIntegerField(
+        _("intentos de entrega antes de devolver"), default=default_max_delivery_attempts
+    )
     signed_at = models.DateField(_("firmado el"), null=True, blank=True)
 
     class Meta:
@@ -101,10 +155,20 @@ class Contract(models.Model):
             models.CheckConstraint(
                 condition=Q(handling_window__gt=timedelta(0)), name="contract_handling_window_positive"
             ),
+            models.CheckConstraint(condition=Q(ship_by_window__gt=timedelta(0)), name="contract_ship_by_positive"),
             models.CheckConstraint(
-                condition=Q(late_handling_penalty_amount__gte=0),
+                condition=Q(warning_lead_time__gte=timedelta(0)), name="contract_warning_lead_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(late_handling_penalty_value__gte=0) & Q(late_shipping_penalty_value__gte=0),
                 name="contract_penalty_not_negative",
             ),
+            models.CheckConstraint(
+                condition=(~Q(late_handling_penalty_kind="percent") | Q(late_handling_penalty_value__lte=100))
+                & (~Q(late_shipping_penalty_kind="percent") | Q(late_shipping_penalty_value__lte=100)),
+                name="contract_percent_penalty_at_most_100",
+            ),
+            models.CheckConstraint(condition=Q(max_delivery_attempts__gte=1), name="contract_attempts_at_least_1"),
         ]
 
     def __str__(self) -> str:

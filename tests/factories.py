@@ -114,3 +114,47 @@ def order_with_stock(*, seller, quantity: int = 1, on_hand: int = 10, **order_fi
     item = StockItemFactory(seller=seller, quantity_on_hand=on_hand)
     OrderLineFactory(order=order, sku=item.sku, quantity=quantity)
     return order
+
+
+def order_in_status(status: str, *, seller, actor, evidence_url: str | None = None, evidence_file=None, **fields):
+    """An order brought to `status` through the real services, so its shipment, evidence and events exist.
+
+    Shipped orders get `evidence_url` / `evidence_file` when given; delivered ones always get one.
+    """
+    from disputes.services import cancel_order
+    from evidence.services import add_delivery_evidence, deliver
+    from fulfillment.services import ship, start_handling
+    from orders.workflow import transition
+
+    order = order_with_stock(seller=seller, **fields)
+    if status == Status.CANCELED:
+        cancel_order(
+            order_id=order.pk,
+            seller=seller,
+            actor=actor,
+            cancellation_type="canceled_by_seller",
+            text="Quiebre de stock",
+            responsible="Ana Pérez",
+        )
+    if status in (Status.READY_TO_SHIP, Status.SHIPPED, Status.DELIVERED, Status.RETURNED):
+        start_handling(order_id=order.pk, seller=seller, actor=actor)
+    if status in (Status.SHIPPED, Status.DELIVERED, Status.RETURNED):
+        ship(order_id=order.pk, seller=seller, actor=actor, carrier="Olva Courier", tracking_number="OLV-123456")
+        if status == Status.DELIVERED and not (evidence_url or evidence_file):
+            evidence_url = "https://fotos.example.com/entrega/123.jpg"
+        if evidence_url or evidence_file:
+            add_delivery_evidence(
+                order_id=order.pk,
+                seller=seller,
+                actor=actor,
+                kind="buyer_receiving",
+                url=evidence_url or "",
+                file=evidence_file,
+            )
+    if status == Status.DELIVERED:
+        deliver(order_id=order.pk, seller=seller, actor=actor)
+    if status == Status.RETURNED:
+        transition(order_id=order.pk, seller=seller, action="return_to_seller", actor=None)
+    order.refresh_from_db()
+    assert order.status == status
+    return order

@@ -6,13 +6,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from disputes.models import Cancellation
-from disputes.services import cancel_order
-from evidence.services import add_delivery_evidence, deliver
 from fulfillment.models import Shipment
-from fulfillment.services import ship, start_handling
 from orders.models import Order, Status
 from sellers.models import DeviceToken
-from tests.factories import order_with_stock
+from tests.factories import order_in_status
 
 SHIP_BODY = {"carrier": "Olva Courier", "tracking_number": "OLV-123456"}
 CANCEL_BODY = {"cancellation_type": "canceled_by_seller", "text": "Quiebre de stock", "responsible": "Ana Pérez"}
@@ -43,22 +40,8 @@ def api(client_for, owner) -> APIClient:
 
 def order_in(status: str, *, seller, actor, with_evidence: bool = True, **fields) -> Order:
     """An order of `seller` brought to `status` through the real services."""
-    order = order_with_stock(seller=seller, **fields)
-    if status == Status.CANCELED:
-        cancel_order(order_id=order.pk, seller=seller, actor=actor, **CANCEL_BODY)
-    if status in (Status.READY_TO_SHIP, Status.SHIPPED, Status.DELIVERED):
-        start_handling(order_id=order.pk, seller=seller, actor=actor)
-    if status in (Status.SHIPPED, Status.DELIVERED):
-        ship(order_id=order.pk, seller=seller, actor=actor, **SHIP_BODY)
-        if with_evidence or status == Status.DELIVERED:
-            add_delivery_evidence(
-                order_id=order.pk, seller=seller, actor=actor, kind="buyer_receiving", url=EVIDENCE_URL
-            )
-    if status == Status.DELIVERED:
-        deliver(order_id=order.pk, seller=seller, actor=actor)
-    order.refresh_from_db()
-    assert order.status == status
-    return order
+    evidence_url = EVIDENCE_URL if with_evidence or status == Status.DELIVERED else None
+    return order_in_status(status, seller=seller, actor=actor, evidence_url=evidence_url, **fields)
 
 
 def snapshot(order: Order) -> tuple:

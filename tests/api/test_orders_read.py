@@ -113,6 +113,7 @@ def test_counts_per_status(api, seller):
         "shipped": 1,
         "delivered": 0,
         "canceled": 0,
+        "returned": 0,
         "all": 3,
     }
 

@@ -3,12 +3,12 @@
 import pytest
 
 from orders.models import Status
-from orders.workflow import TRANSITIONS
+from orders.workflow import SELLER_ACTIONS, TRANSITIONS
 from tests.api.conftest import CANCEL_BODY, SHIP_BODY, snapshot
 
 BODIES = {"start_handling": {}, "ship": SHIP_BODY, "deliver": {}, "cancel": CANCEL_BODY}
 PATHS = {"start_handling": "start-handling", "ship": "ship", "deliver": "deliver", "cancel": "cancel"}
-CASES = [(action, status) for action in TRANSITIONS for status in Status.values]
+CASES = [(action, status) for action in SELLER_ACTIONS for status in Status.values]
 
 
 def url(order, action):
@@ -16,7 +16,7 @@ def url(order, action):
 
 
 @pytest.mark.parametrize(
-    ("action", "status"), [case for case in CASES if TRANSITIONS[case[0]].source == case[1]], ids=lambda v: str(v)
+    ("action", "status"), [case for case in CASES if case[1] in TRANSITIONS[case[0]].sources], ids=lambda v: str(v)
 )
 def test_allowed_transition_moves_the_order(api, make_order, action, status):
     # given an order in the action's source state
@@ -31,11 +31,11 @@ def test_allowed_transition_moves_the_order(api, make_order, action, status):
     assert order.status == target
     assert order.events.filter(kind=action).count() == 1
     assert getattr(order, TRANSITIONS[action].timestamp_field) is not None
-    assert response.json()["allowed_actions"] == [a for a, spec in TRANSITIONS.items() if spec.source == target]
+    assert response.json()["allowed_actions"] == [a for a in SELLER_ACTIONS if target in TRANSITIONS[a].sources]
 
 
 @pytest.mark.parametrize(
-    ("action", "status"), [case for case in CASES if TRANSITIONS[case[0]].source != case[1]], ids=lambda v: str(v)
+    ("action", "status"), [case for case in CASES if case[1] not in TRANSITIONS[case[0]].sources], ids=lambda v: str(v)
 )
 def test_refused_transition_is_409_and_changes_nothing(api, make_order, action, status):
     # given an order in a state the action does not start from
@@ -93,7 +93,7 @@ def test_full_journey_through_the_api(api, make_order, tmp_path):
     body = response.json()
     assert body["status"] == Status.DELIVERED
     assert body["shipment"]["tracking_number"] == SHIP_BODY["tracking_number"]
-    assert body["delivery_evidence"][0]["download_url"].startswith("http://testserver/media/evidence/")
+    assert body["delivery_evidence"][0]["download_url"].startswith("http://testserver/api/v1/evidence/")
     assert body["delivery_evidence"][0]["content_type"] == "image/png"
     kinds = [event["kind"] for event in body["events"]]
     assert kinds == ["start_handling", "ship", "evidence_added", "deliver"]

@@ -5,12 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from disputes.models import Cancellation
-from disputes.services import cancel_order
-from evidence.services import add_delivery_evidence, deliver
 from fulfillment.models import Shipment
-from fulfillment.services import ship, start_handling
 from orders.models import Order, Status
-from tests.factories import DEFAULT_PASSWORD, order_with_stock
+from tests.factories import DEFAULT_PASSWORD, order_in_status
 
 STATES = [s.value for s in Status]
 
@@ -22,27 +19,8 @@ def png_upload(name: str = "entrega.png", size: tuple[int, int] = (8, 8)) -> Sim
 
 
 def make_order(*, seller, actor, state: str, **fields) -> Order:
-    """An order brought to `state` through the real services, so its shipment, evidence and events exist."""
-    order = order_with_stock(seller=seller, **fields)
-    if state == Status.CANCELED:
-        cancel_order(
-            order_id=order.pk,
-            seller=seller,
-            actor=actor,
-            cancellation_type="canceled_by_seller",
-            text="Sin stock",
-            responsible="Ana Pérez",
-        )
-    if state in (Status.READY_TO_SHIP, Status.SHIPPED, Status.DELIVERED):
-        start_handling(order_id=order.pk, seller=seller, actor=actor)
-    if state in (Status.SHIPPED, Status.DELIVERED):
-        ship(order_id=order.pk, seller=seller, actor=actor, carrier="Olva Courier", tracking_number="OLV-001")
-    if state == Status.DELIVERED:
-        add_delivery_evidence(order_id=order.pk, seller=seller, actor=actor, kind="buyer_receiving", file=png_upload())
-        deliver(order_id=order.pk, seller=seller, actor=actor)
-    order.refresh_from_db()
-    assert order.status == state
-    return order
+    evidence = {"evidence_file": png_upload()} if state == Status.DELIVERED else {}
+    return order_in_status(state, seller=seller, actor=actor, **evidence, **fields)
 
 
 @pytest.fixture

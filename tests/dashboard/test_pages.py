@@ -61,7 +61,7 @@ def test_detail_shows_shipment_evidence_and_timeline(client_a, order_in):
     # when the member opens it
     html = client_a.get(reverse("dashboard:order_detail", args=[order.pk])).content.decode()
     # then the shipment, the thumbnail (served privately) and each step are there, with no buttons left
-    assert "Olva Courier" in html and "OLV-001" in html
+    assert "Olva Courier" in html and "OLV-123456" in html
     assert f'src="{reverse("dashboard:evidence_file", args=[evidence.pk])}"' in html
     for label in ("Iniciar manejo", "Realizar envío", "Evidencia agregada", "Entregar"):
         assert label in html
@@ -73,7 +73,7 @@ def test_canceled_order_shows_its_cancellation(client_a, order_in):
     order = order_in(Status.CANCELED)
     html = client_a.get(reverse("dashboard:order_detail", args=[order.pk])).content.decode()
     assert "Cancelado por el seller [CS]" in html
-    assert "Sin stock" in html and "Ana Pérez" in html
+    assert "Quiebre de stock" in html and "Ana Pérez" in html
 
 
 @pytest.mark.parametrize(

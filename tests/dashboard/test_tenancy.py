@@ -64,7 +64,15 @@ def test_b_orders_never_in_a_list_or_counts(client_a, seller, other_seller):
         for order in b_orders:
             assert f"#{order.number}<" not in html
     tabs = {t["code"]: t["count"] for t in response.context["tabs"]}
-    assert tabs == {"": 3, "pending_handling": 1, "ready_to_ship": 0, "shipped": 2, "delivered": 0, "canceled": 0}
+    assert tabs == {
+        "": 3,
+        "pending_handling": 1,
+        "ready_to_ship": 0,
+        "shipped": 2,
+        "delivered": 0,
+        "canceled": 0,
+        "returned": 0,
+    }
     for order in b_orders:
         found = client_a.get(reverse("dashboard:order_list"), {"q": order.number}).context["page"].rows
         assert found == []

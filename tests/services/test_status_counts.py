@@ -44,6 +44,7 @@ def test_counters_follow_inserts_transitions_updates_and_deletes(seller, owner):
             "shipped": 3,
             "delivered": 1,
             "canceled": 1,
+            "returned": 0,
             "all": 6,
         }
     )

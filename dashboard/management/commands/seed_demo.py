@@ -30,7 +30,7 @@ from notifications.receivers import enqueue_new_order_notice
 from notifications.services import notify_new_order
 from orders.models import IntegrationCredential, Order, Status, hash_credential
 from orders.services import LineInput, OrderInput, receive_order
-from orders.workflow import order_created
+from orders.workflow import order_created, transition
 from sellers.models import Contract, LogisticsMode, MarketplaceSite, Membership, Role, Seller
 
 DEMO_PASSWORD = "demo1234"
@@ -128,7 +128,8 @@ PLAN = (
     + ["pending_payment"] * 1
     + [Status.READY_TO_SHIP] * 10
     + [Status.SHIPPED] * 10
-    + [Status.DELIVERED] * 11
+    + [Status.DELIVERED] * 10
+    + [Status.RETURNED] * 1
     + [Status.CANCELED] * 5
 )
 assert len(PLAN) == ORDERS_PER_SELLER
@@ -144,6 +145,7 @@ AGE_HOURS = {
     Status.SHIPPED: (30, 144),
     Status.DELIVERED: (72, 240),
     Status.CANCELED: (6, 240),
+    Status.RETURNED: (96, 240),
 }
 
 
@@ -293,6 +295,13 @@ class Command(BaseCommand):
                     text=text,
                     responsible=owner.get_full_name(),
                 )
+            return
+        if target == Status.RETURNED:
+            if order.status == Status.RETURNED:
+                return
+            # the courier gave up: the parcel goes back to the seller (the workflow's system action)
+            self.advance(order, Status.SHIPPED, spec, seller, actor, owner, rng)
+            transition(order_id=order.pk, seller=seller, action="return_to_seller", actor=None)
             return
         if target not in (Status.READY_TO_SHIP, Status.SHIPPED, Status.DELIVERED):
             return  # stays "Para manejo"
