@@ -11,11 +11,13 @@ from core.errors import Conflict, ValidationFailed
 from fulfillment.models import Shipment, StockReservation
 from orders.models import Order, PaymentMethod, PaymentStatus
 from orders.workflow import transition
-from sellers.models import Seller
+from sellers.models import Contract, Seller
 
 
 def start_handling(*, order_id: int, seller: Seller, actor) -> Order:
     """ "Iniciar manejo": the seller confirms stock; the units are reserved for this order."""
+
+    started_at = timezone.now()
 
     def guard(order: Order) -> dict:
         if order.payment_method in PaymentMethod.prepaid() and order.payment_status != PaymentStatus.PAID:
@@ -30,10 +32,19 @@ def start_handling(*, order_id: int, seller: Seller, actor) -> Order:
         StockReservation.objects.bulk_create(
             StockReservation(order=order, stock_item=items[sku], quantity=qty) for sku, qty in quantities.items()
         )
-        late = timezone.now() > order.handling_deadline
-        return {"reserved": dict(quantities), "late": late}
+        contract, _created = Contract.objects.get_or_create(seller=seller)
+        order.ship_by_deadline = started_at + contract.ship_by_window
+        return {"reserved": dict(quantities), "late": started_at > order.handling_deadline}
 
-    return transition(order_id=order_id, seller=seller, action="start_handling", actor=actor, guard=guard)
+    return transition(
+        order_id=order_id,
+        seller=seller,
+        action="start_handling",
+        actor=actor,
+        guard=guard,
+        occurred_at=started_at,
+        also_save=("ship_by_deadline",),
+    )
 
 
 def ship(

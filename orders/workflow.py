@@ -91,11 +91,13 @@ def transition(
     payload: dict | None = None,
     guard: Guard | None = None,
     occurred_at: datetime | None = None,
+    also_save: tuple[str, ...] = (),
 ) -> Order:
     """Move one order by `action`, under a row lock, with its event, or refuse with 409.
 
     `guard(order)` runs on the locked row; it raises a domain error to refuse (the whole
-    transaction rolls back) and may return more payload for the event.
+    transaction rolls back) and may return more payload for the event. Fields the guard sets
+    on the order are written only if named in `also_save` (never `status`).
     """
     spec = TRANSITIONS[action]
     with transaction.atomic():
@@ -123,7 +125,8 @@ def transition(
         now = timezone.now()
         order.status = spec.target
         setattr(order, spec.timestamp_field, occurred_at or now)
-        order.save(update_fields=["status", spec.timestamp_field, "updated_at"])
+        assert "status" not in also_save
+        order.save(update_fields=["status", spec.timestamp_field, "updated_at", *also_save])
         event = record_event(
             order=order,
             kind=action,

@@ -119,6 +119,15 @@ def test_start_handling_reserves_stock_once(seller, owner):
     assert order.stock_reservations.get().quantity == 2
 
 
+def test_start_handling_sets_the_ship_by_deadline_from_the_contract(seller, owner):
+    seller.contract.ship_by_window = timedelta(hours=48)
+    seller.contract.save()
+    order = order_with_stock(seller=seller)
+    order = start_handling(order_id=order.id, seller=seller, actor=owner)
+    order.refresh_from_db()
+    assert order.ship_by_deadline == order.handling_started_at + timedelta(hours=48)
+
+
 def test_start_handling_without_stock_names_the_short_skus(seller, owner):
     # given an order for 3 units of a SKU with 2 available, and a SKU the seller never stocked
     order = order_with_stock(seller=seller, quantity=3, on_hand=2)
