@@ -9,6 +9,14 @@ from sellers.models import Seller
 class NotificationKind(models.TextChoices):
     NEW_ORDER = "new_order", _("Nueva orden")
     ORDER_UPDATED = "order_updated", _("Orden actualizada")
+    DEADLINE_WARNING = "deadline_warning", _("Plazo por vencer")
+    PENALTY_RAISED = "penalty_raised", _("Penalidad aplicada")
+    CANCELLATION_REQUEST = "cancellation_request", _("Solicitud de cancelación")
+    DISPUTE = "dispute", _("Controversia")
+    DISPUTE_MESSAGE = "dispute_message", _("Mensaje en controversia")
+    DELIVERY_ATTEMPT = "delivery_attempt", _("Intento de entrega fallido")
+    ORDER_RETURNED = "order_returned", _("Orden devuelta al vendedor")
+    EVIDENCE_REVIEWED = "evidence_reviewed", _("Evidencia revisada")
 
 
 class Notification(models.Model):

@@ -53,3 +53,25 @@ def mark_read(*, user, seller: Seller, notification_ids: list[int] | None = None
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     return unread.update(read_at=timezone.now())
+
+
+def notify_members(
+    *, seller: Seller, kind: str, text: str, order: Order | None = None, email_subject: str = ""
+) -> list[Notification]:
+    """One in-panel notice per member of the seller, and an e-mail when `email_subject` is given.
+
+    Callers that must not notify twice (one warning per deadline) guard that with their own
+    unique constraint before calling; this only writes and sends.
+    """
+    memberships = list(Membership.objects.filter(seller=seller).select_related("user"))
+    created = Notification.objects.bulk_create(
+        [Notification(user=m.user, seller=seller, order=order, kind=kind, text=text[:300]) for m in memberships],
+        ignore_conflicts=True,
+    )
+    if email_subject:
+        recipients = {m.user.email for m in memberships if m.user.email}
+        if seller.notification_email:
+            recipients.add(seller.notification_email)
+        if recipients:
+            send_mail(subject=email_subject, message=text, from_email=None, recipient_list=sorted(recipients))
+    return created
