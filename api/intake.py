@@ -1,10 +1,11 @@
-"""The marketplace feed's door: creates orders, idempotent by (site, external id)."""
+"""The marketplace feed's door: creates orders, idempotent by (site, external id); buyers' cancellation
+requests and disputes on those orders, idempotent by the marketplace's reference."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import JSONParser
@@ -13,7 +14,12 @@ from rest_framework.response import Response
 from api.authentication import IntegrationCredentialAuthentication
 from api.permissions import IsIntegration
 from api.serializers import IntakeOrderResponseSerializer, IntakeOrderSerializer
+from core.errors import NotFound
+from disputes.models import CancellationRequest, Dispute, Party
+from disputes.services import open_dispute, request_cancellation
+from orders.models import Order
 from orders.services import LineInput, OrderInput, receive_order
+from sellers.models import MarketplaceSite
 
 
 class IntakeOrderView(GenericAPIView):
@@ -44,5 +50,135 @@ class IntakeOrderView(GenericAPIView):
         order, created = receive_order(seller=seller, site=site, data=OrderInput(lines=lines, **data))
         return Response(
             IntakeOrderResponseSerializer(order).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+# --- Buyer cancellation requests and disputes ------------------------------------------------------
+# The marketplace knows its orders by (site, external id), not by our ids: the path carries the
+# order's external id and the body its site code, as on the order feed.
+
+
+class IntakeOrderRefSerializer(serializers.Serializer):
+    site = serializers.SlugRelatedField(
+        slug_field="code", queryset=MarketplaceSite.objects.all(), help_text="The site's code, e.g. `plazavea`."
+    )
+    reference = serializers.CharField(
+        max_length=80,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The marketplace's own id for this request: a resend with the same one answers 200, once.",
+    )
+
+
+class IntakeCancellationRequestSerializer(IntakeOrderRefSerializer):
+    reason = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="", help_text="Default `buyer_request`."
+    )
+    text = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class IntakeDisputeSerializer(IntakeOrderRefSerializer):
+    type = serializers.CharField(
+        max_length=40, help_text="A dispute type usable by buyers, e.g. `product_not_received`, `product_damaged`."
+    )
+    text = serializers.CharField(max_length=5000)
+    responsible = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, default="", help_text="Default: the buyer's name."
+    )
+
+
+class IntakeCancellationRequestResponseSerializer(serializers.ModelSerializer):
+    order_id = serializers.IntegerField()
+    reason = serializers.CharField(source="reason.code")
+
+    class Meta:
+        model = CancellationRequest
+        fields = ["id", "order_id", "reference", "reason", "text", "status", "deadline", "created_at"]
+
+
+class IntakeDisputeResponseSerializer(serializers.ModelSerializer):
+    order_id = serializers.IntegerField()
+    type = serializers.CharField(source="reason.code")
+
+    class Meta:
+        model = Dispute
+        fields = ["id", "order_id", "reference", "type", "text", "status", "respond_by", "created_at"]
+
+
+def _intake_order(request, external_id: str, site: MarketplaceSite) -> Order:
+    allowed_sites = set(request.auth.sites.values_list("pk", flat=True))
+    if allowed_sites and site.pk not in allowed_sites:
+        raise PermissionDenied(_("Esta credencial no puede operar en el sitio %(site)s.") % {"site": site.code})
+    order = Order.objects.filter(site=site, external_id=external_id).select_related("seller").first()
+    if order is None:
+        raise NotFound(_("Orden no encontrada."))
+    return order
+
+
+class IntakeView(GenericAPIView):
+    authentication_classes = [IntegrationCredentialAuthentication]
+    permission_classes = [IsIntegration]
+    parser_classes = [JSONParser]
+
+
+class IntakeCancellationRequestView(IntakeView):
+    serializer_class = IntakeCancellationRequestSerializer
+
+    @extend_schema(
+        operation_id="intake_cancellation_requests_create",
+        summary="The buyer asks to cancel an order (by its external id); the seller has 72 h to answer",
+        description="201 with the new request; 200 with the stored one when `reference` was already received. "
+        "409 when the order can no longer be canceled or already has a pending request.",
+        request=IntakeCancellationRequestSerializer,
+        responses={201: IntakeCancellationRequestResponseSerializer, 200: IntakeCancellationRequestResponseSerializer},
+    )
+    def post(self, request, external_id: str):
+        serializer = IntakeCancellationRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        order = _intake_order(request, external_id, data["site"])
+        cancellation_request, created = request_cancellation(
+            order_id=order.pk,
+            seller=order.seller,
+            reason_code=data["reason"],
+            text=data["text"],
+            reference=data["reference"],
+        )
+        return Response(
+            IntakeCancellationRequestResponseSerializer(cancellation_request).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class IntakeDisputeView(IntakeView):
+    serializer_class = IntakeDisputeSerializer
+
+    @extend_schema(
+        operation_id="intake_disputes_create",
+        summary="The buyer opens a dispute on an order (by its external id); the seller has 5 days to answer",
+        description="201 with the new dispute; 200 with the stored one when `reference` was already received. "
+        "409 when the order already has an open dispute or is canceled.",
+        request=IntakeDisputeSerializer,
+        responses={201: IntakeDisputeResponseSerializer, 200: IntakeDisputeResponseSerializer},
+    )
+    def post(self, request, external_id: str):
+        serializer = IntakeDisputeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        order = _intake_order(request, external_id, data["site"])
+        dispute, created = open_dispute(
+            order_id=order.pk,
+            seller=order.seller,
+            actor=None,
+            party=Party.BUYER,
+            reason_code=data["type"],
+            text=data["text"],
+            responsible=data["responsible"] or order.buyer_full_name,
+            reference=data["reference"],
+        )
+        return Response(
+            IntakeDisputeResponseSerializer(dispute).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )

@@ -11,7 +11,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from disputes.models import CancellationType
 from evidence.files import has_public_url
 from evidence.models import DeliveryEvidence, EvidenceKind
 from orders.models import DeliveryMethod, DocumentType, Order, OrderEvent, OrderLine, PaymentMethod, PaymentStatus
@@ -167,11 +166,35 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class CancellationSerializer(serializers.Serializer):
-    cancellation_type = serializers.CharField()
+    cancellation_type = serializers.CharField(source="reason_id")
     cancellation_type_display = serializers.CharField(source="get_cancellation_type_display")
     text = serializers.CharField()
     responsible = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+class CancellationRequestSerializer(serializers.Serializer):
+    """The buyer's latest cancellation request; `pending` ones hold the order until answered."""
+
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    reason = serializers.CharField(source="reason.code")
+    reason_display = serializers.CharField(source="reason.label")
+    text = serializers.CharField()
+    deadline = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    accepted_automatically = serializers.BooleanField()
+    rejection_reason = serializers.CharField()
+    rejection_tracking_number = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class OrderDisputeSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    reason = serializers.CharField(source="reason.code")
+    respond_by = serializers.DateTimeField(allow_null=True)
+    resolution = serializers.CharField()
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
@@ -197,6 +220,9 @@ class OrderDetailSerializer(OrderListItemSerializer):
     shipment = serializers.SerializerMethodField()
     delivery_evidence = EvidenceSerializer(many=True)
     cancellation = serializers.SerializerMethodField()
+    cancellation_request = serializers.SerializerMethodField()
+    disputes = serializers.SerializerMethodField()
+    on_hold_reason = serializers.CharField()
     events = OrderEventSerializer(many=True)
 
     class Meta(OrderListItemSerializer.Meta):
@@ -212,6 +238,9 @@ class OrderDetailSerializer(OrderListItemSerializer):
             "shipment",
             "delivery_evidence",
             "cancellation",
+            "cancellation_request",
+            "disputes",
+            "on_hold_reason",
             "events",
             "handling_started_at",
             "shipped_at",
@@ -232,6 +261,16 @@ class OrderDetailSerializer(OrderListItemSerializer):
             return CancellationSerializer(order.cancellation).data
         except ObjectDoesNotExist:
             return None
+
+    @extend_schema_field(CancellationRequestSerializer(allow_null=True))
+    def get_cancellation_request(self, order):
+        latest = order.cancellation_requests.select_related("reason").order_by("-created_at", "-id").first()
+        return CancellationRequestSerializer(latest).data if latest is not None else None
+
+    @extend_schema_field(OrderDisputeSummarySerializer(many=True))
+    def get_disputes(self, order):
+        disputes = order.disputes.select_related("reason").order_by("-created_at", "-id")
+        return OrderDisputeSummarySerializer(disputes, many=True).data
 
 
 class StatusCountsSerializer(serializers.Serializer):
@@ -278,7 +317,10 @@ class EvidenceInputSerializer(_EvidenceFieldsSerializer):
 
 
 class CancelInputSerializer(serializers.Serializer):
-    cancellation_type = serializers.ChoiceField(choices=CancellationType.choices)
+    # the reasons are data (admin-managed); the service checks the code against the active ones
+    cancellation_type = serializers.CharField(
+        max_length=40, help_text="A cancellation reason code usable by sellers, e.g. `canceled_by_seller`."
+    )
     text = serializers.CharField(max_length=2000)
     responsible = serializers.CharField(max_length=150, help_text="Full name of whoever answers for it.")
 

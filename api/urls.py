@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, intake, orders
+from api import auth, disputes, intake, orders
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -20,4 +20,34 @@ urlpatterns = [
     path("orders/<int:order_id>/cancel/", orders.CancelView.as_view(), name="api-order-cancel"),
     path("evidence/<int:evidence_id>/file/", orders.EvidenceFileView.as_view(), name="api-evidence-file"),
     path("intake/orders/", intake.IntakeOrderView.as_view(), name="api-intake-orders"),
+    path("disputes/", disputes.DisputeListView.as_view(), name="api-disputes"),
+    path("disputes/<int:dispute_id>/", disputes.DisputeDetailView.as_view(), name="api-dispute-detail"),
+    path("disputes/<int:dispute_id>/messages/", disputes.DisputeMessagesView.as_view(), name="api-dispute-messages"),
+    path("disputes/<int:dispute_id>/resolve/", disputes.DisputeResolveView.as_view(), name="api-dispute-resolve"),
+    path(
+        "dispute-attachments/<int:attachment_id>/file/",
+        disputes.DisputeAttachmentFileView.as_view(),
+        name="api-dispute-attachment-file",
+    ),
+    path("dispute-types/", disputes.DisputeTypesView.as_view(), name="api-dispute-types"),
+    path(
+        "orders/<int:order_id>/cancellation-request/accept/",
+        disputes.AcceptCancellationRequestView.as_view(),
+        name="api-order-cancellation-request-accept",
+    ),
+    path(
+        "orders/<int:order_id>/cancellation-request/reject/",
+        disputes.RejectCancellationRequestView.as_view(),
+        name="api-order-cancellation-request-reject",
+    ),
+    path(
+        "intake/orders/<str:external_id>/cancellation-requests/",
+        intake.IntakeCancellationRequestView.as_view(),
+        name="api-intake-cancellation-requests",
+    ),
+    path(
+        "intake/orders/<str:external_id>/disputes/",
+        intake.IntakeDisputeView.as_view(),
+        name="api-intake-disputes",
+    ),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from disputes.models import CancellationType
+from disputes.selectors import seller_cancellation_choices
 from evidence.models import EvidenceKind
 from orders.models import Status
 
@@ -61,7 +61,8 @@ class EvidenceForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    cancellation_type = forms.ChoiceField(label=_("Tipo"), choices=CancellationType.choices)
+    # a callable: the reasons are rows an operator edits, read when the form is built
+    cancellation_type = forms.ChoiceField(label=_("Tipo"), choices=seller_cancellation_choices)
     text = forms.CharField(label=_("Texto"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     responsible = forms.CharField(label=_("Responsable (nombre y apellido)"), max_length=150)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard import views
+from dashboard import disputes, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -12,6 +12,21 @@ urlpatterns = [
     path("orders/<int:order_id>/deliver/", views.deliver_view, name="deliver"),
     path("orders/<int:order_id>/cancel/", views.cancel_view, name="cancel"),
     path("evidence/<int:evidence_id>/file/", views.evidence_file, name="evidence_file"),
+    path("disputes/", disputes.disputes_page, name="disputes"),
+    path("disputes/<int:dispute_id>/", disputes.dispute_page, name="dispute"),
+    path("disputes/<int:dispute_id>/messages/", disputes.dispute_reply, name="dispute_reply"),
+    path("disputes/attachments/<int:attachment_id>/file/", disputes.dispute_attachment_file, name="dispute_attachment"),
+    path("orders/<int:order_id>/dispute/", disputes.open_dispute_view, name="open_dispute"),
+    path(
+        "orders/<int:order_id>/cancellation-request/accept/",
+        disputes.accept_request_view,
+        name="accept_cancellation_request",
+    ),
+    path(
+        "orders/<int:order_id>/cancellation-request/reject/",
+        disputes.reject_request_view,
+        name="reject_cancellation_request",
+    ),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("seller/switch/", views.switch_seller, name="switch_seller"),

@@ -1,9 +1,22 @@
 from django.dispatch import receiver
 
+from disputes.signals import seller_notice
+from notifications.services import notify_members
 from notifications.tasks import notify_new_order_task
+from orders.models import Order
 from orders.workflow import order_created
+from sellers.models import Seller
 
 
 @receiver(order_created)
 def enqueue_new_order_notice(sender, order_id: int, **kwargs) -> None:
     notify_new_order_task.delay(order_id)
+
+
+@receiver(seller_notice)
+def notify_seller_members(sender, seller_id: int, kind: str, text: str, order_id: int | None = None, **kwargs) -> None:
+    """Disputes and cancellation requests announce; the seller's people get an in-panel notice."""
+    seller = Seller.objects.filter(pk=seller_id).first()
+    if seller is not None:
+        order = Order.objects.filter(pk=order_id, seller=seller).first() if order_id else None
+        notify_members(seller=seller, kind=kind, text=text, order=order)

@@ -189,6 +189,12 @@ CONTRACT_DEFAULTS = {
     "max_delivery_attempts": int(os.environ.get("CONTRACT_MAX_DELIVERY_ATTEMPTS", "3")),
 }
 
+# Buyer cancellation requests are accepted when unanswered this long; disputes are lost by a
+# seller who does not answer within their window; both warn this long before.
+CANCELLATION_REQUEST_WINDOW = timedelta(hours=int(os.environ.get("CANCELLATION_REQUEST_HOURS", "72")))
+DISPUTE_RESPONSE_WINDOW = timedelta(days=int(os.environ.get("DISPUTE_RESPONSE_DAYS", "5")))
+DISPUTES_WARNING_LEAD_TIME = timedelta(hours=int(os.environ.get("DISPUTES_WARNING_HOURS", "24")))
+
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 # Django's own request-body cap must let a full evidence file (plus form fields) through.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -265,6 +271,14 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.add_error_responses",
     ],
+    # one name per choice set (disputes and requests have a `status` of their own, as orders do)
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.Status",
+        "DisputeStatusEnum": "disputes.models.DisputeStatus",
+        "CancellationRequestStatusEnum": "disputes.models.RequestStatus",
+        "DisputePartyEnum": "disputes.models.Party",
+        "DisputeResolutionEnum": "disputes.models.Resolution",
+    },
 }
 
 # --- Security (production) --------------------------------------------------

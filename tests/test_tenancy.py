@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -108,8 +109,25 @@ def tenant_objects(seller, user, *, base: int | None) -> dict[str, list]:
         user=user, seller=seller, order=pending, kind="new_order", text="Nueva orden", **pk(8)
     )
     token, _raw = DeviceToken.objects.create(user=user, device_name="Teléfono")
+    from disputes.models import CancellationReason, CancellationRequest, Dispute, DisputeAttachment, DisputeMessage
+
+    reason = CancellationReason.objects.get(code="product_damaged")
+    dispute = Dispute.objects.create(
+        seller=seller, order=shipped, reason=reason, opened_by_party="buyer", text="Llegó roto", responsible="Ana",
+        status="awaiting_seller", respond_by=shipped.placed_at + timedelta(days=5), **pk(40),
+    )  # fmt: skip
+    message = DisputeMessage.objects.create(dispute=dispute, seller=seller, party="buyer", text="Foto", **pk(41))
+    attachment = DisputeAttachment(
+        message=message, seller=seller, content_type="image/png", size_bytes=len(PNG_PIXEL), sha256="0" * 64, **pk(42)
+    )
+    attachment.file.save("foto.png", ContentFile(PNG_PIXEL), save=True)
+    CancellationRequest.objects.create(
+        seller=seller, order=shipped, reason=CancellationReason.objects.get(code="buyer_request"),
+        deadline=shipped.placed_at + timedelta(hours=72), **pk(43),
+    )  # fmt: skip
     return {
-        "int": [pending.pk, shipped.pk, item.pk, shipment.pk, evidence.pk, photo.pk, event.pk, notification.pk],
+        "int": [pending.pk, shipped.pk, item.pk, shipment.pk, evidence.pk, photo.pk, event.pk, notification.pk]
+        + [dispute.pk, attachment.pk],
         "str": [token.token_key, str(pending.pk), str(evidence.pk)],
         "uuid": ["00000000-0000-4000-8000-000000000000"],
         "slug": [token.token_key],

@@ -15,6 +15,14 @@ register = template.Library()
 EVENT_LABELS = {
     "received": gettext_lazy("Orden recibida"),
     "evidence_added": gettext_lazy("Evidencia agregada"),
+    "cancellation_requested": gettext_lazy("Solicitud de cancelación del comprador"),
+    "cancellation_request_rejected": gettext_lazy("Solicitud de cancelación rechazada"),
+    "cancellation_request_lapsed": gettext_lazy("Solicitud de cancelación sin efecto"),
+    "dispute_opened": gettext_lazy("Controversia abierta"),
+    "dispute_message": gettext_lazy("Mensaje en controversia"),
+    "dispute_resolved": gettext_lazy("Controversia resuelta"),
+    "dispute_closed": gettext_lazy("Controversia cerrada"),
+    "dispute_reassigned": gettext_lazy("Controversia reasignada"),
     **{action: spec.label for action, spec in TRANSITIONS.items()},
 }
 

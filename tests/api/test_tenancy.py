@@ -7,6 +7,7 @@ import pytest
 from django.urls import URLPattern
 
 from api.urls import urlpatterns
+from disputes.services import request_cancellation
 from orders.models import Status
 from tests.api.conftest import CANCEL_BODY, EVIDENCE_URL, SHIP_BODY, order_in, snapshot
 
@@ -16,6 +17,7 @@ BODIES = {
     "api-order-ship": SHIP_BODY,
     "api-order-cancel": CANCEL_BODY,
     "api-order-evidence": {"kind": "buyer_receiving", "url": EVIDENCE_URL},
+    "api-order-cancellation-request-reject": {"reason": "Ya lo preparamos"},
 }
 
 
@@ -62,6 +64,8 @@ def test_same_route_works_for_the_owner(api, make_order, route):
         "api-order-deliver": Status.SHIPPED,
     }.get(route.name, Status.PENDING_HANDLING)
     order = make_order(status)
+    if "cancellation-request" in route.name:  # accept/reject answer the buyer's pending request
+        request_cancellation(order_id=order.pk, seller=order.seller)
     url = "/api/v1/" + str(route.pattern).replace("<int:order_id>", str(order.pk))
     method = "post" if hasattr(route.callback.view_class, "post") else "get"
     kwargs = {"format": "json"} if method == "post" else {}

@@ -27,7 +27,11 @@ def test_another_sellers_ids_are_404_and_change_nothing(client_a, other_seller, 
     # given an order of seller B (with its evidence once delivered)
     order_b = make_order(seller=other_seller, actor=other_owner, state=b_state)
     evidence_b = order_b.delivery_evidence.first()
-    ids = {"order_id": order_b.pk, "evidence_id": evidence_b.pk if evidence_b else 999_999}
+    ids = {
+        "order_id": order_b.pk,
+        "evidence_id": evidence_b.pk if evidence_b else 999_999,
+        **dispute_ids_of(order_b),
+    }
     unknown = set(pattern.pattern.converters) - set(ids)
     assert not unknown, f"teach this test the id kind(s) {unknown} of route {pattern.name}"
     url = reverse(f"dashboard:{pattern.name}", kwargs={k: ids[k] for k in pattern.pattern.converters})
@@ -45,6 +49,20 @@ def test_another_sellers_ids_are_404_and_change_nothing(client_a, other_seller, 
     assert set(answers) <= {404, 405}
     assert 404 in answers
     assert snapshot(order_b) == before
+
+
+def dispute_ids_of(order) -> dict:
+    """A buyer's dispute on B's order, with an attached photo: the dispute routes' ids."""
+    from disputes.services import open_dispute, post_message
+
+    dispute, _ = open_dispute(
+        order_id=order.pk, seller=order.seller, actor=None, party="buyer", reason_code="product_damaged",
+        text="Llegó dañado", responsible="Comprador",
+    )  # fmt: skip
+    message = post_message(
+        dispute_id=dispute.pk, seller=order.seller, actor=None, party="buyer", text="Foto", attachments=[png_upload()]
+    )
+    return {"dispute_id": dispute.pk, "attachment_id": message.attachments.get().pk}
 
 
 def test_b_orders_never_in_a_list_or_counts(client_a, seller, other_seller):

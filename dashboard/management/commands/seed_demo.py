@@ -20,7 +20,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from catalog.models import StockItem
-from disputes.models import CancellationType
+from disputes.models import ReasonCode
 from disputes.services import cancel_order
 from evidence.models import DeliveryEvidence, EvidenceKind
 from evidence.services import add_delivery_evidence, deliver
@@ -171,6 +171,7 @@ class Command(BaseCommand):
                     for number in range(1, ORDERS_PER_SELLER + 1)
                 ]
                 self.notifications(orders)
+                self.disputes(seller, orders, owner)
         finally:
             order_created.connect(enqueue_new_order_notice)
         self.integration_credential(sites)
@@ -281,10 +282,10 @@ class Command(BaseCommand):
         """Move the order forward to its target state, from wherever it is now."""
         if target == Status.CANCELED:
             if order.status == Status.PENDING_HANDLING:
-                kind = rng.choice([CancellationType.CANCELED_BY_SELLER, CancellationType.BUYER_REQUEST])
+                kind = rng.choice([ReasonCode.CANCELED_BY_SELLER, ReasonCode.BUYER_REQUEST])
                 text = (
                     "Quiebre de stock: el almacén no tiene unidades del producto."
-                    if kind == CancellationType.CANCELED_BY_SELLER
+                    if kind == ReasonCode.CANCELED_BY_SELLER
                     else "El cliente pidió anular la compra por teléfono."
                 )
                 cancel_order(
@@ -352,6 +353,50 @@ class Command(BaseCommand):
         for order in sorted(pending, key=lambda o: o.placed_at, reverse=True)[:3]:
             if not Notification.objects.filter(order=order).exists():
                 notify_new_order(order_id=order.pk)
+
+    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    def disputes(self, seller: Seller, orders: list[Order], owner) -> None:
+        """Per seller: a buyer's pending cancellation request on a shipped order, a buyer's dispute
+        waiting for the seller on a delivered one, and the seller's own "Crear controversia" after
+        handling. Idempotent: each carries a fixed marketplace reference."""
+        from disputes.models import Party
+        from disputes.services import open_dispute, request_cancellation
+
+        def first(status: str) -> Order | None:
+            # the list holds the orders as received; their states are read back after `advance`
+            return Order.objects.filter(pk__in=[o.pk for o in orders], status=status).order_by("number").first()
+
+        shipped, delivered, ready = first(Status.SHIPPED), first(Status.DELIVERED), first(Status.READY_TO_SHIP)
+        if shipped is not None:
+            request_cancellation(
+                order_id=shipped.pk,
+                seller=seller,
+                reason_code=ReasonCode.BUYER_REQUEST,
+                text="Ya no necesito el producto, lo compré en tienda.",
+                reference=f"DEMO-CR-{shipped.number}",
+            )
+        if delivered is not None:
+            open_dispute(
+                order_id=delivered.pk,
+                seller=seller,
+                actor=None,
+                party=Party.BUYER,
+                reason_code=ReasonCode.PRODUCT_DAMAGED,
+                text="La caja llegó aplastada y el producto no enciende.",
+                responsible=delivered.buyer_full_name,
+                reference=f"DEMO-DSP-{delivered.number}",
+            )
+        if ready is not None:
+            open_dispute(
+                order_id=ready.pk,
+                seller=seller,
+                actor=owner,
+                party=Party.SELLER,
+                reason_code=ReasonCode.CANCELED_BY_SELLER,
+                text="Iniciamos manejo por error: el almacén no tiene el producto (quiebre de stock).",
+                responsible=owner.get_full_name(),
+                reference=f"DEMO-DSP-{ready.number}",
+            )
 
     def integration_credential(self, sites) -> None:
         if not IntegrationCredential.objects.filter(key_digest=hash_credential(DEMO_INTEGRATION_KEY)).exists():

@@ -1,0 +1,228 @@
+"""Dashboard pages for disputes and buyer cancellation requests: thin views over disputes.services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from core.errors import DomainError, NotFound
+from dashboard.forms import first_error
+from dashboard.selectors import order_exists
+from dashboard.views import error_text, member_required
+from disputes.files import attachment_file_response
+from disputes.models import DisputeStatus, Party
+from disputes.selectors import (
+    attachment_for_member,
+    dispute_counts,
+    dispute_detail,
+    dispute_list,
+    seller_dispute_choices,
+)
+from disputes.services import (
+    MAX_ATTACHMENTS,
+    accept_cancellation_request,
+    open_dispute,
+    post_message,
+    reject_cancellation_request,
+)
+
+PAGE_SIZE = 50
+
+# --- Forms: they only parse; the services decide ------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+
+
+class OpenDisputeForm(forms.Form):
+    reason = forms.ChoiceField(label=gettext_lazy("Tipo de controversia"), choices=seller_dispute_choices)
+    text = forms.CharField(
+        label=gettext_lazy("Texto de la controversia"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    responsible = forms.CharField(label=gettext_lazy("Responsable (nombre y apellido)"), max_length=150)
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=gettext_lazy("Mensaje"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    attachments = MultipleFileField(
+        label=gettext_lazy("Adjuntos (fotos o PDF, hasta %(max)d)") % {"max": MAX_ATTACHMENTS}, required=False
+    )
+
+
+class RejectRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Motivo del rechazo"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    tracking_number = forms.CharField(
+        label=gettext_lazy("Número de seguimiento del envío"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Obligatorio si la orden ya fue enviada."),
+    )
+
+
+# --- Pages ------------------------------------------------------------------------------------------------
+
+
+@require_GET
+@member_required
+def disputes_page(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or ""
+    status = status if status in DisputeStatus.values else ""
+    counts = dispute_counts(seller=request.seller)
+    tabs = [{"code": "", "label": _("Todas"), "count": counts["all"]}]
+    tabs += [{"code": code, "label": label, "count": counts[code]} for code, label in DisputeStatus.choices]
+    rows = list(dispute_list(seller=request.seller, status=status or None)[:PAGE_SIZE])
+    return render(request, "dashboard/disputes.html", {"tabs": tabs, "active_status": status, "disputes": rows})
+
+
+@require_GET
+@member_required
+def dispute_page(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    try:
+        dispute = dispute_detail(seller=request.seller, dispute_id=dispute_id)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "dashboard/dispute_detail.html", {"dispute": dispute, "reply_form": ReplyForm()})
+
+
+@require_POST
+@member_required
+def dispute_reply(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    try:
+        dispute_detail(seller=request.seller, dispute_id=dispute_id)
+    except NotFound:
+        raise Http404 from None
+    back = redirect(reverse("dashboard:dispute", args=[dispute_id]))
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return back
+    try:
+        post_message(
+            dispute_id=dispute_id,
+            seller=request.seller,
+            actor=request.user,
+            party=Party.SELLER,
+            text=form.cleaned_data["text"],
+            attachments=form.cleaned_data["attachments"],
+        )
+    except NotFound:
+        raise Http404 from None
+    except DomainError as refused:
+        messages.error(request, error_text(refused))
+    else:
+        messages.success(request, _("Mensaje enviado."))
+    return back
+
+
+@require_GET
+@login_required
+def dispute_attachment_file(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """Attachments are private: streamed here to members of their seller only."""
+    try:
+        attachment = attachment_for_member(user=request.user, attachment_id=attachment_id)
+    except NotFound:
+        raise Http404 from None
+    return attachment_file_response(attachment)
+
+
+def _order_action(request: HttpRequest, order_id: int, perform: Callable[[], object], success: str) -> HttpResponse:
+    # another seller's order is a 404 before its input is even read
+    if not order_exists(seller=request.seller, order_id=order_id):
+        raise Http404
+    try:
+        result = perform()
+    except NotFound:
+        raise Http404 from None
+    except DomainError as refused:
+        messages.error(request, error_text(refused))
+    else:
+        messages.success(request, success)
+        if isinstance(result, tuple):  # a new dispute: show it
+            return redirect(reverse("dashboard:dispute", args=[result[0].pk]))
+    return redirect(reverse("dashboard:order_detail", args=[order_id]))
+
+
+def _invalid(request: HttpRequest, order_id: int, form: forms.Form) -> HttpResponse:
+    if not order_exists(seller=request.seller, order_id=order_id):
+        raise Http404
+    messages.error(request, first_error(form))
+    return redirect(reverse("dashboard:order_detail", args=[order_id]))
+
+
+@require_POST
+@member_required
+def open_dispute_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    form = OpenDisputeForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, order_id, form)
+    data = form.cleaned_data
+    return _order_action(
+        request,
+        order_id,
+        lambda: open_dispute(
+            order_id=order_id,
+            seller=request.seller,
+            actor=request.user,
+            party=Party.SELLER,
+            reason_code=data["reason"],
+            text=data["text"],
+            responsible=data["responsible"],
+        ),
+        _("Controversia creada: un operador del marketplace la revisará."),
+    )
+
+
+@require_POST
+@member_required
+def accept_request_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _order_action(
+        request,
+        order_id,
+        lambda: accept_cancellation_request(order_id=order_id, seller=request.seller, actor=request.user),
+        _("Solicitud aceptada: la orden está «Cancelada»."),
+    )
+
+
+@require_POST
+@member_required
+def reject_request_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    form = RejectRequestForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, order_id, form)
+    data = form.cleaned_data
+    return _order_action(
+        request,
+        order_id,
+        lambda: reject_cancellation_request(
+            order_id=order_id,
+            seller=request.seller,
+            actor=request.user,
+            reason=data["reason"],
+            tracking_number=data["tracking_number"],
+        ),
+        _("Solicitud rechazada."),
+    )

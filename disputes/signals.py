@@ -1,0 +1,10 @@
+"""Notices for the seller's people, sent after the transaction that caused them commits.
+
+`disputes` sits left of `notifications` in the import order, so it only announces; the
+receiver in notifications/receivers.py writes the in-panel notice (notify_members).
+"""
+
+from django.dispatch import Signal
+
+# kwargs: seller_id, order_id, kind (a NotificationKind value), text
+seller_notice = Signal()
