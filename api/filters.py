@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from orders.models import Order, Status
-from orders.selectors import order_list
+from orders.selectors import SORT_DEADLINE, order_list
 
 
 class DateOrDateTimeField(forms.Field):
@@ -50,10 +50,19 @@ class OrderFilter(django_filters.FilterSet):
     placed_before = DateOrDateTimeFilter(
         method="_handled_by_selector", help_text="Date (that whole day included) or datetime (exclusive)."
     )
+    due_soon = django_filters.BooleanFilter(
+        method="_handled_by_selector",
+        help_text="«Vence pronto»: only orders whose open deadline falls within the contract's warning lead time.",
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[(SORT_DEADLINE, "closest deadline first")],
+        method="_handled_by_selector",
+        help_text="`deadline`: only orders with an open deadline, closest first (default: newest first).",
+    )
 
     class Meta:
         model = Order
-        fields = ["status", "search", "placed_after", "placed_before"]
+        fields = ["status", "search", "placed_after", "placed_before", "due_soon", "sort"]
 
     def _handled_by_selector(self, queryset, name, value):
         return queryset

@@ -8,3 +8,9 @@ class OrderCursorPagination(CursorPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_ordering(self, request, queryset, view):
+        # "closest deadline first" (?sort=deadline) pages on the annotated next deadline instead
+        if request.query_params.get("sort") == "deadline":
+            return ("next_deadline", "id")
+        return super().get_ordering(request, queryset, view)

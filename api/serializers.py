@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from evidence.files import has_public_url
 from evidence.models import DeliveryEvidence, EvidenceKind
+from fulfillment.selectors import sla_clock
 from orders.models import DeliveryMethod, DocumentType, Order, OrderEvent, OrderLine, PaymentMethod, PaymentStatus
 from orders.workflow import SELLER_ACTIONS, TRANSITIONS, allowed_actions
 from sellers.models import MarketplaceSite, Seller
@@ -62,10 +63,25 @@ class AllowedActionsField(serializers.ListField):
     child = serializers.ChoiceField(choices=SELLER_ACTIONS)
 
 
+class SlaSerializer(serializers.Serializer):
+    """The order's next deadline, the action it asks for and what missing it costs (null when none is open)."""
+
+    rule = serializers.CharField()
+    action = serializers.CharField()
+    action_label = serializers.CharField()
+    deadline = serializers.DateTimeField()
+    overdue = serializers.BooleanField(help_text="Acting now raises the penalty below.")
+    penalty_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    penalty_currency = serializers.CharField()
+    penalty_clause = serializers.CharField()
+    text = serializers.CharField(help_text="E.g. «Iniciar manejo antes de las 14:30 — si no, penalidad S/ 50 …».")
+
+
 class OrderListItemSerializer(serializers.ModelSerializer):
     site = serializers.CharField(source="site.code")
     status_display = serializers.CharField(source="get_status_display")
     allowed_actions = serializers.SerializerMethodField()
+    sla = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
@@ -83,11 +99,18 @@ class OrderListItemSerializer(serializers.ModelSerializer):
             "payment_method",
             "logistics_mode",
             "allowed_actions",
+            "sla",
         ]
 
     @extend_schema_field(AllowedActionsField())
     def get_allowed_actions(self, order) -> list[str]:
         return _allowed(order)
+
+    @extend_schema_field(SlaSerializer(allow_null=True))
+    def get_sla(self, order):
+        # the contract comes with the seller (select_related), so no query per row
+        clock = sla_clock(order)
+        return SlaSerializer(clock.as_dict()).data if clock else None
 
 
 class OrderLineSerializer(serializers.ModelSerializer):

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, disputes, intake, orders
+from api import auth, disputes, intake, orders, penalties
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("orders/<int:order_id>/deliver/", orders.DeliverView.as_view(), name="api-order-deliver"),
     path("orders/<int:order_id>/cancel/", orders.CancelView.as_view(), name="api-order-cancel"),
     path("evidence/<int:evidence_id>/file/", orders.EvidenceFileView.as_view(), name="api-evidence-file"),
+    path("penalties/", penalties.PenaltyListView.as_view(), name="api-penalties"),
+    path("penalties/<int:penalty_id>/appeal/", penalties.PenaltyAppealView.as_view(), name="api-penalty-appeal"),
     path("intake/orders/", intake.IntakeOrderView.as_view(), name="api-intake-orders"),
     path("disputes/", disputes.DisputeListView.as_view(), name="api-disputes"),
     path("disputes/<int:dispute_id>/", disputes.DisputeDetailView.as_view(), name="api-dispute-detail"),

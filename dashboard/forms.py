@@ -24,6 +24,12 @@ class OrderFilterForm(forms.Form):
     q = forms.CharField(label=_("Buscar"), max_length=100, required=False)
     desde = forms.DateField(label=_("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     hasta = forms.DateField(label=_("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    orden = forms.ChoiceField(
+        label=_("Orden"),
+        choices=[("", _("Más recientes primero")), ("deadline", _("Plazo más cercano primero"))],
+        required=False,
+    )
+    vence = forms.BooleanField(label=_("Vence pronto"), required=False)
     after = forms.CharField(required=False)
     before = forms.CharField(required=False)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard import disputes, views
+from dashboard import disputes, penalties, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -27,6 +27,9 @@ urlpatterns = [
         disputes.reject_request_view,
         name="reject_cancellation_request",
     ),
+    path("penalties/", penalties.penalties_page, name="penalties"),
+    path("penalties/export.csv", penalties.penalties_csv, name="penalties_csv"),
+    path("penalties/<int:penalty_id>/appeal/", penalties.appeal_view, name="penalty_appeal"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("seller/switch/", views.switch_seller, name="switch_seller"),

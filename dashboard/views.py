@@ -76,8 +76,15 @@ def order_list(request: HttpRequest) -> HttpResponse:
         search=filters.get("q") or "",
         placed_after=filters.get("desde"),
         placed_before=filters.get("hasta"),
+        due_soon=filters.get("vence") or False,
+        sort=filters.get("orden") or "",
     )
-    page = keyset_page(orders, size=size, after=filters.get("after"), before=filters.get("before"))
+    if filters.get("orden") == "deadline":
+        from dashboard.penalties import deadline_page  # it imports this module
+
+        page = deadline_page(orders, size=size, after=filters.get("after"))
+    else:
+        page = keyset_page(orders, size=size, after=filters.get("after"), before=filters.get("before"))
     counts = status_counts(seller=seller)
     tabs = [{"code": "", "label": _("Todas"), "count": counts["all"]}]
     tabs += [{"code": code, "label": label, "count": counts[code]} for code, label in Status.choices]

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from catalog.services import release_stock, reserve_stock
 from core.errors import Conflict, ValidationFailed
-from fulfillment.models import Shipment, StockReservation
+from fulfillment.deadlines import raise_if_late
+from fulfillment.models import PenaltyRule, Shipment, StockReservation
 from orders.models import Order, PaymentMethod, PaymentStatus
 from orders.workflow import transition
 from sellers.models import Contract, Seller
@@ -34,7 +35,14 @@ def start_handling(*, order_id: int, seller: Seller, actor) -> Order:
         )
         contract, _created = Contract.objects.get_or_create(seller=seller)
         order.ship_by_deadline = started_at + contract.ship_by_window
-        return {"reserved": dict(quantities), "late": started_at > order.handling_deadline}
+        late = started_at > order.handling_deadline
+        payload = {"reserved": dict(quantities), "late": late}
+        if late:
+            # under the row lock, racing the sweep on the unique (order, rule): once either way
+            penalty_id = raise_if_late(order=order, rule=PenaltyRule.LATE_HANDLING, now=started_at)
+            if penalty_id:
+                payload["penalty_id"] = penalty_id
+        return payload
 
     return transition(
         order_id=order_id,
@@ -78,6 +86,13 @@ def ship(
         raise ValidationFailed(_("Revisa los datos del envío."), fields=errors)
 
     def guard(order: Order) -> dict:
+        extra = {}
+        # lateness is judged by when the seller acts, not by the shipped_at it declares
+        if order.ship_by_deadline is not None and now > order.ship_by_deadline:
+            extra["late"] = True
+            penalty_id = raise_if_late(order=order, rule=PenaltyRule.LATE_SHIPPING, now=now)
+            if penalty_id:
+                extra["penalty_id"] = penalty_id
         if shipped_at < order.placed_at:
             raise ValidationFailed(
                 _("La fecha de envío no puede ser anterior a la compra."),
@@ -93,7 +108,7 @@ def ship(
             shipped_at=shipped_at,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        return {"carrier": carrier, "tracking_number": tracking_number, "shipped_at": shipped_at.isoformat()}
+        return {"carrier": carrier, "tracking_number": tracking_number, "shipped_at": shipped_at.isoformat(), **extra}
 
     return transition(order_id=order_id, seller=seller, action="ship", actor=actor, guard=guard, occurred_at=shipped_at)
 

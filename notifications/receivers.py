@@ -1,6 +1,10 @@
+from django.conf import settings
 from django.dispatch import receiver
+from django.utils import translation
 
 from disputes.signals import seller_notice
+from fulfillment.deadlines import deadline_warnings_raised, penalties_raised, penalty_notices, warning_notices
+from notifications.models import NotificationKind
 from notifications.services import notify_members
 from notifications.tasks import notify_new_order_task
 from orders.models import Order
@@ -20,3 +24,32 @@ def notify_seller_members(sender, seller_id: int, kind: str, text: str, order_id
     if seller is not None:
         order = Order.objects.filter(pk=order_id, seller=seller).first() if order_id else None
         notify_members(seller=seller, kind=kind, text=text, order=order)
+
+
+# --- deadlines and penalties (fulfillment.deadlines sends these after commit, with the ids it inserted)
+
+
+@receiver(penalties_raised)
+def notify_penalties(sender, penalty_ids: list[int], **kwargs) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        for notice in penalty_notices(penalty_ids):
+            notify_members(
+                seller=notice.seller,
+                kind=NotificationKind.PENALTY_RAISED,
+                text=notice.text,
+                order=notice.order,
+                email_subject=notice.subject,
+            )
+
+
+@receiver(deadline_warnings_raised)
+def notify_deadline_warnings(sender, warning_ids: list[int], **kwargs) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        for notice in warning_notices(warning_ids):
+            notify_members(
+                seller=notice.seller,
+                kind=NotificationKind.DEADLINE_WARNING,
+                text=notice.text,
+                order=notice.order,
+                email_subject=notice.subject,
+            )

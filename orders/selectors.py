@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Case, DateTimeField, F, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from core.errors import NotFound
 from orders.models import Order, OrderEvent, OrderStatusCount, Status
-from sellers.models import Seller
+from sellers.models import Contract, Seller
 
 
 def order_list(
@@ -17,9 +18,19 @@ def order_list(
     search: str = "",
     placed_after: datetime | date | None = None,
     placed_before: datetime | date | None = None,
+    due_soon: bool | None = False,
+    sort: str | None = "",
 ) -> QuerySet[Order]:
-    """The seller's orders, newest first; every filter stays inside the seller."""
-    orders = Order.objects.filter(seller=seller).select_related("site").order_by("-placed_at", "-id")
+    """The seller's orders, newest first; every filter stays inside the seller.
+
+    `due_soon`: only orders whose open deadline falls within the contract's warning lead time
+    ("vence pronto"). `sort="deadline"`: only orders with an open deadline, closest first
+    (annotated `next_deadline`); other orders have none to sort by.
+    """
+    # the seller's contract rides along: each row's SLA clock reads its terms without a query
+    orders = (
+        Order.objects.filter(seller=seller).select_related("site", "seller__contract").order_by("-placed_at", "-id")
+    )
     if status:
         orders = orders.filter(status=status)
     search = (search or "").strip()
@@ -34,7 +45,26 @@ def order_list(
         orders = orders.filter(placed_at__gte=_start_of(placed_after))
     if placed_before:
         orders = orders.filter(placed_at__lt=_end_of(placed_before))
+    if due_soon or sort == SORT_DEADLINE:
+        orders = orders.annotate(next_deadline=NEXT_DEADLINE).filter(next_deadline__isnull=False)
+    if due_soon:
+        now = timezone.now()
+        lead = Contract.objects.filter(seller=seller).values_list("warning_lead_time", flat=True).first()
+        lead = lead if lead is not None else settings.CONTRACT_DEFAULTS["warning_lead_time"]
+        orders = orders.filter(next_deadline__gte=now, next_deadline__lt=now + lead)
+    if sort == SORT_DEADLINE:
+        orders = orders.order_by("next_deadline", "id")
     return orders
+
+
+SORT_DEADLINE = "deadline"
+# the deadline an open order must meet next: "Iniciar manejo" while pending, "Realizar envío" after
+NEXT_DEADLINE = Case(
+    When(status=Status.PENDING_HANDLING, then=F("handling_deadline")),
+    When(status=Status.READY_TO_SHIP, then=F("ship_by_deadline")),
+    default=None,
+    output_field=DateTimeField(),
+)
 
 
 def _start_of(value: datetime | date) -> datetime:

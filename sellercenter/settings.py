@@ -195,6 +195,9 @@ CANCELLATION_REQUEST_WINDOW = timedelta(hours=int(os.environ.get("CANCELLATION_R
 DISPUTE_RESPONSE_WINDOW = timedelta(days=int(os.environ.get("DISPUTE_RESPONSE_DAYS", "5")))
 DISPUTES_WARNING_LEAD_TIME = timedelta(hours=int(os.environ.get("DISPUTES_WARNING_HOURS", "24")))
 
+# The deadline sweep commits every this many penalties (a killed worker loses at most one batch).
+DEADLINE_SWEEP_BATCH_SIZE = int(os.environ.get("DEADLINE_SWEEP_BATCH_SIZE", "10000"))
+
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 # Django's own request-body cap must let a full evidence file (plus form fields) through.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from evidence.models import DeliveryEvidence
-from fulfillment.models import Shipment
+from fulfillment.models import Penalty, Shipment
 from notifications.models import Notification
 from orders.models import Order, OrderEvent, Status
 from sellers.models import DeviceToken
@@ -109,6 +109,10 @@ def tenant_objects(seller, user, *, base: int | None) -> dict[str, list]:
         user=user, seller=seller, order=pending, kind="new_order", text="Nueva orden", **pk(8)
     )
     token, _raw = DeviceToken.objects.create(user=user, device_name="Teléfono")
+    penalty = Penalty.objects.create(
+        seller=seller, order=pending, rule="late_handling", clause="19", deadline=pending.handling_deadline,
+        amount=50, currency="PEN", raised_at=pending.handling_deadline, **pk(10),
+    )  # fmt: skip
     from disputes.models import CancellationReason, CancellationRequest, Dispute, DisputeAttachment, DisputeMessage
 
     reason = CancellationReason.objects.get(code="product_damaged")
@@ -127,7 +131,8 @@ def tenant_objects(seller, user, *, base: int | None) -> dict[str, list]:
     )  # fmt: skip
     return {
         "int": [pending.pk, shipped.pk, item.pk, shipment.pk, evidence.pk, photo.pk, event.pk, notification.pk]
-        + [dispute.pk, attachment.pk],
+        + [dispute.pk, attachment.pk]
+        + [penalty.pk],
         "str": [token.token_key, str(pending.pk), str(evidence.pk)],
         "uuid": ["00000000-0000-4000-8000-000000000000"],
         "slug": [token.token_key],

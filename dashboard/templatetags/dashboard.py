@@ -15,6 +15,9 @@ register = template.Library()
 EVENT_LABELS = {
     "received": gettext_lazy("Orden recibida"),
     "evidence_added": gettext_lazy("Evidencia agregada"),
+    "penalty_raised": gettext_lazy("Penalidad aplicada"),
+    "penalty_waived": gettext_lazy("Penalidad condonada"),
+    "penalty_appealed": gettext_lazy("Penalidad apelada"),
     "cancellation_requested": gettext_lazy("Solicitud de cancelación del comprador"),
     "cancellation_request_rejected": gettext_lazy("Solicitud de cancelación rechazada"),
     "cancellation_request_lapsed": gettext_lazy("Solicitud de cancelación sin efecto"),

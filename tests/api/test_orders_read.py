@@ -22,6 +22,7 @@ LIST_FIELDS = {
     "payment_method",
     "logistics_mode",
     "allowed_actions",
+    "sla",
 }
 
 

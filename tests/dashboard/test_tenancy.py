@@ -31,6 +31,7 @@ def test_another_sellers_ids_are_404_and_change_nothing(client_a, other_seller, 
         "order_id": order_b.pk,
         "evidence_id": evidence_b.pk if evidence_b else 999_999,
         **dispute_ids_of(order_b),
+        "penalty_id": penalty_of(order_b),
     }
     unknown = set(pattern.pattern.converters) - set(ids)
     assert not unknown, f"teach this test the id kind(s) {unknown} of route {pattern.name}"
@@ -49,6 +50,16 @@ def test_another_sellers_ids_are_404_and_change_nothing(client_a, other_seller, 
     assert set(answers) <= {404, 405}
     assert 404 in answers
     assert snapshot(order_b) == before
+
+
+def penalty_of(order) -> int:
+    """A penalty on B's order: the penalty routes' id."""
+    from fulfillment.models import Penalty
+
+    return Penalty.objects.create(
+        seller=order.seller, order=order, rule="late_handling", clause="19", deadline=order.handling_deadline,
+        amount=50, currency="PEN", raised_at=order.handling_deadline,
+    ).pk  # fmt: skip
 
 
 def dispute_ids_of(order) -> dict:

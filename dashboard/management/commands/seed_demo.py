@@ -175,6 +175,7 @@ class Command(BaseCommand):
         finally:
             order_created.connect(enqueue_new_order_notice)
         self.integration_credential(sites)
+        self.deadlines()
         self.summary()
 
     # --- reference data -------------------------------------------------------------------
@@ -396,6 +397,31 @@ class Command(BaseCommand):
                 text="Iniciamos manejo por error: el almacén no tiene el producto (quiebre de stock).",
                 responsible=owner.get_full_name(),
                 reference=f"DEMO-DSP-{ready.number}",
+            )
+
+    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    def deadlines(self) -> None:
+        """Penalties for the overdue orders (the sweep itself), warnings for those due soon, one appeal
+        and one waiver. Idempotent: the sweep and the warnings are once per order by construction."""
+        from fulfillment.deadlines import appeal_penalty, enforce_deadlines, send_deadline_warnings, waive_penalty
+        from fulfillment.models import Penalty, PenaltyStatus
+
+        enforce_deadlines()
+        send_deadline_warnings()
+        andina, costa = (Seller.objects.get(tax_id=spec.tax_id) for spec in SELLERS)
+        first = Penalty.objects.filter(seller=andina).order_by("raised_at", "id").first()
+        if first and not Penalty.objects.filter(seller=andina).exclude(status=PenaltyStatus.RAISED).exists():
+            owner = get_user_model().objects.get(username=SELLERS[0].owner[0])
+            appeal_penalty(
+                penalty_id=first.pk,
+                seller=andina,
+                actor=owner,
+                text="El pago por transferencia se confirmó recién al día siguiente.",
+            )
+        first = Penalty.objects.filter(seller=costa).order_by("raised_at", "id").first()
+        if first and not Penalty.objects.filter(seller=costa, status=PenaltyStatus.WAIVED).exists():
+            waive_penalty(
+                penalty_id=first.pk, actor=self.operator(), reason="Caída de la plataforma: el seller no pudo operar."
             )
 
     def integration_credential(self, sites) -> None:
