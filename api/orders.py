@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -224,6 +224,7 @@ class EvidenceView(OrderActionView):
 
     def act(self, request, order_id):
         data = _validated(EvidenceInputSerializer, request)
+        data["supersedes_id"] = data.pop("supersedes", None)
         evidence = add_delivery_evidence(order_id=order_id, seller=request.seller, actor=request.user, **data)
         return Response(EvidenceSerializer(evidence, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
@@ -233,9 +234,16 @@ class EvidenceFileView(SellerAPIView):
 
     @extend_schema(
         operation_id="evidence_file",
-        summary="Download an evidence file",
-        parameters=[SELLER_PARAMETER],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        summary="Download an evidence file (S3: a redirect to a short-lived presigned URL)",
+        parameters=[
+            SELLER_PARAMETER,
+            OpenApiParameter("size", OpenApiTypes.STR, enum=["thumbnail"], required=False),
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            302: OpenApiResponse(description="Redirect to a presigned URL of the private bucket."),
+        },
     )
     def get(self, request, evidence_id: int):
-        return evidence_file_response(stored_evidence(seller=request.seller, evidence_id=evidence_id))
+        evidence = stored_evidence(seller=request.seller, evidence_id=evidence_id)
+        return evidence_file_response(evidence, thumbnail=request.query_params.get("size") == "thumbnail")

@@ -11,8 +11,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from evidence.files import has_public_url
-from evidence.models import DeliveryEvidence, EvidenceKind
+from evidence.files import has_public_url, presigned_url
+from evidence.models import AttemptReason, DeliveryAttempt, DeliveryEvidence, EvidenceKind
 from fulfillment.selectors import sla_clock
 from orders.models import DeliveryMethod, DocumentType, Order, OrderEvent, OrderLine, PaymentMethod, PaymentStatus
 from orders.workflow import SELLER_ACTIONS, TRANSITIONS, allowed_actions
@@ -155,9 +155,22 @@ class ShipmentSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class EvidenceWarningSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+
+
 class EvidenceSerializer(serializers.ModelSerializer):
-    download_url = serializers.SerializerMethodField(help_text="The stored file's URL, or the https link given.")
+    download_url = serializers.SerializerMethodField(
+        help_text="A file: its short-lived presigned URL (S3) or the authenticated download endpoint. "
+        "A link: the https URL given."
+    )
+    thumbnail_url = serializers.SerializerMethodField(help_text="A small JPEG of an image evidence, or null.")
     kind_display = serializers.CharField(source="get_kind_display")
+    review_state_display = serializers.CharField(source="get_review_state_display")
+    superseded_by = serializers.SerializerMethodField(help_text="The id of the evidence that replaced this one.")
+    counts_as_valid = serializers.BooleanField(help_text="Not rejected and not superseded.")
+    warnings = serializers.SerializerMethodField(help_text="Differences an operator will look at; never refusals.")
 
     class Meta:
         model = DeliveryEvidence
@@ -166,26 +179,102 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "kind",
             "kind_display",
             "download_url",
+            "thumbnail_url",
             "url",
             "content_type",
+            "original_content_type",
             "size_bytes",
             "sha256",
+            "stored_sha256",
             "original_filename",
             "receiver_full_name",
             "receiver_document_number",
             "received_at",
+            "signature_present",
+            "captured_at",
+            "capture_latitude",
+            "capture_longitude",
+            "capture_device",
+            "warnings",
+            "review_state",
+            "review_state_display",
+            "rejection_reason",
+            "reviewed_at",
+            "supersedes",
+            "superseded_by",
+            "counts_as_valid",
             "created_at",
         ]
+
+    def _file_url(self, evidence, stored, route: str, **query) -> str:
+        if has_public_url(evidence):
+            content_type = "image/jpeg" if stored is evidence.thumbnail else evidence.content_type
+            return presigned_url(stored, content_type=content_type, filename=f"evidencia-{evidence.pk}")
+        url = reverse(route, args=[evidence.pk])
+        if query:
+            url += "?" + "&".join(f"{key}={value}" for key, value in query.items())
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_download_url(self, evidence) -> str:
         if not evidence.file:
             return evidence.url
-        if has_public_url(evidence):
-            return evidence.file.url  # S3: a short-lived presigned URL
-        url = reverse("api-evidence-file", args=[evidence.pk])
+        return self._file_url(evidence, evidence.file, "api-evidence-file")
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_thumbnail_url(self, evidence) -> str | None:
+        if not evidence.thumbnail:
+            return None
+        return self._file_url(evidence, evidence.thumbnail, "api-evidence-file", size="thumbnail")
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_superseded_by(self, evidence) -> int | None:
+        replacement = getattr(evidence, "superseded_by", None)
+        return replacement.pk if replacement else None
+
+    @extend_schema_field(EvidenceWarningSerializer(many=True))
+    def get_warnings(self, evidence) -> list[dict]:
+        pairs = zip(evidence.warnings, evidence.warning_texts, strict=True)
+        return [{"code": code, "text": text} for code, text in pairs]
+
+
+class DeliveryAttemptSerializer(serializers.ModelSerializer):
+    reason_display = serializers.CharField(source="get_reason_display")
+    photo_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DeliveryAttempt
+        fields = [
+            "id",
+            "number",
+            "reason",
+            "reason_display",
+            "note",
+            "attempted_at",
+            "photo_url",
+            "order_status",
+            "created_at",
+        ]
+
+    order_status = serializers.CharField(source="order.status", help_text="Where the order stands after it.")
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_photo_url(self, attempt) -> str | None:
+        if not attempt.photo:
+            return None
+        url = reverse("api-attempt-photo", args=[attempt.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
+
+
+class AttemptInputSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=AttemptReason.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    attempted_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    photo = serializers.FileField(
+        required=False, allow_null=True, default=None, help_text="Optional: JPEG, PNG, WebP or HEIC; at most 10 MB."
+    )
 
 
 class CancellationSerializer(serializers.Serializer):
@@ -242,6 +331,7 @@ class OrderDetailSerializer(OrderListItemSerializer):
     lines = OrderLineSerializer(many=True)
     shipment = serializers.SerializerMethodField()
     delivery_evidence = EvidenceSerializer(many=True)
+    delivery_attempts = DeliveryAttemptSerializer(many=True, help_text="Failed delivery attempts, in order.")
     cancellation = serializers.SerializerMethodField()
     cancellation_request = serializers.SerializerMethodField()
     disputes = serializers.SerializerMethodField()
@@ -260,6 +350,7 @@ class OrderDetailSerializer(OrderListItemSerializer):
             "lines",
             "shipment",
             "delivery_evidence",
+            "delivery_attempts",
             "cancellation",
             "cancellation_request",
             "disputes",
@@ -269,6 +360,7 @@ class OrderDetailSerializer(OrderListItemSerializer):
             "shipped_at",
             "delivered_at",
             "canceled_at",
+            "returned_at",
         ]
 
     @extend_schema_field(ShipmentSerializer(allow_null=True))
@@ -322,10 +414,23 @@ class _EvidenceFieldsSerializer(serializers.Serializer):
     receiver_full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     receiver_document_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    signature_present = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="For a signed guide: does it bear a signature?"
+    )
+    supersedes = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text="The id of a mistaken evidence of this order that this one replaces (both are kept).",
+    )
 
 
 class EvidenceUploadSerializer(_EvidenceFieldsSerializer):
-    file = serializers.FileField(help_text="JPEG, PNG, WebP or PDF, checked by content; at most 10 MB.")
+    file = serializers.FileField(
+        help_text="JPEG, PNG, WebP, HEIC or PDF, checked by content; at most 10 MB. Images are stored "
+        "re-encoded without metadata; capture time and place from EXIF are kept as fields."
+    )
 
 
 class EvidenceUrlSerializer(_EvidenceFieldsSerializer):

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, disputes, intake, orders, penalties
+from api import auth, disputes, evidence, intake, orders, penalties
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -19,6 +19,9 @@ urlpatterns = [
     path("orders/<int:order_id>/deliver/", orders.DeliverView.as_view(), name="api-order-deliver"),
     path("orders/<int:order_id>/cancel/", orders.CancelView.as_view(), name="api-order-cancel"),
     path("evidence/<int:evidence_id>/file/", orders.EvidenceFileView.as_view(), name="api-evidence-file"),
+    path("evidence/<int:evidence_id>/", evidence.EvidenceDetailView.as_view(), name="api-evidence-detail"),
+    path("orders/<int:order_id>/attempts/", evidence.DeliveryAttemptsView.as_view(), name="api-order-attempts"),
+    path("attempts/<int:attempt_id>/photo/", evidence.AttemptPhotoView.as_view(), name="api-attempt-photo"),
     path("penalties/", penalties.PenaltyListView.as_view(), name="api-penalties"),
     path("penalties/<int:penalty_id>/appeal/", penalties.PenaltyAppealView.as_view(), name="api-penalty-appeal"),
     path("intake/orders/", intake.IntakeOrderView.as_view(), name="api-intake-orders"),

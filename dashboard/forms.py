@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from disputes.selectors import seller_cancellation_choices
-from evidence.models import EvidenceKind
+from evidence.models import AttemptReason, EvidenceKind
 from orders.models import Status
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -53,7 +53,9 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=_("Archivo (foto o PDF)"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf"}
+        ),
     )
     url = forms.CharField(label=_("o URL (https://)"), max_length=500, required=False)
     receiver_full_name = forms.CharField(label=_("Nombre completo de quien recibe"), max_length=200, required=False)
@@ -63,6 +65,25 @@ class EvidenceForm(forms.Form):
         required=False,
         input_formats=DATETIME_INPUT_FORMATS,
         widget=DateTimeLocalInput(),
+    )
+    signature_present = forms.NullBooleanField(label=_("¿La guía tiene firma?"), required=False)
+    supersedes = forms.IntegerField(label=_("Reemplaza a la evidencia"), required=False, min_value=1)
+
+
+class AttemptForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Motivo"), choices=AttemptReason.choices)
+    note = forms.CharField(label=_("Nota (opcional)"), max_length=500, required=False)
+    attempted_at = forms.DateTimeField(
+        label=_("Fecha y hora del intento"),
+        required=False,
+        input_formats=DATETIME_INPUT_FORMATS,
+        widget=DateTimeLocalInput(),
+        help_text=_("Si la dejas vacía, se usa la hora actual."),
+    )
+    photo = forms.FileField(
+        label=_("Foto (opcional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}),
     )
 
 

@@ -8,10 +8,11 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, NotFound, ValidationFailed
@@ -19,8 +20,9 @@ from dashboard import forms
 from dashboard.pagination import keyset_page
 from dashboard.selectors import evidence_for_member, notifications_for, order_exists, order_page
 from disputes.services import cancel_order
-from evidence.files import evidence_file_response
-from evidence.services import add_delivery_evidence, deliver
+from evidence.files import attempt_photo_response, evidence_file_response
+from evidence.selectors import attempt_photo, evidence_detail, order_attempts, order_evidence
+from evidence.services import EVIDENCE_STATUSES, add_delivery_evidence, deliver, discard_files, record_failed_attempt
 from fulfillment.services import ship, start_handling
 from notifications.services import mark_read
 from orders.models import Status
@@ -28,6 +30,7 @@ from orders.selectors import order_list as select_orders
 from orders.selectors import status_counts
 from orders.workflow import action_label, allowed_actions
 from sellers.middleware import SESSION_SELLER_KEY
+from sellers.models import LogisticsMode
 from sellers.selectors import memberships_of
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -111,8 +114,25 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
         ship_form=forms.ShipForm(),
         evidence_form=forms.EvidenceForm(),
         cancel_form=forms.CancelForm(initial={"responsible": request.user.get_full_name()}),
+        **_evidence_context(request, order),
     )
     return render(request, "dashboard/order_detail.html", context)
+
+
+def _evidence_context(request: HttpRequest, order) -> dict:
+    """What the evidence and delivery-attempt section (dashboard/_evidence.html) shows."""
+    seller = request.seller
+    attempts = order_attempts(seller=seller, order=order)
+    contract = getattr(seller, "contract", None)
+    return {
+        "evidence": order_evidence(seller=seller, order=order),
+        # "Entregada" keeps taking evidence (for a later dispute); the button row offers it while shipped
+        "can_add_more_evidence": order.status in EVIDENCE_STATUSES and order.status != Status.SHIPPED,
+        "attempts": attempts,
+        "max_attempts": contract.max_delivery_attempts if contract else None,
+        "can_record_attempt": order.status == Status.SHIPPED and order.logistics_mode == LogisticsMode.OWN_COURIER,
+        "attempt_form": forms.AttemptForm(),
+    }
 
 
 def _act(request: HttpRequest, order_id: int, perform: Callable[[], object], success: str) -> HttpResponse:
@@ -183,6 +203,8 @@ def _evidence_kwargs(request: HttpRequest, data: dict) -> dict:
         "receiver_full_name": data["receiver_full_name"],
         "receiver_document_number": data["receiver_document_number"],
         "received_at": data["received_at"],
+        "signature_present": data["signature_present"],
+        "supersedes_id": data["supersedes"],
     }
 
 
@@ -221,8 +243,8 @@ def deliver_view(request: HttpRequest, order_id: int) -> HttpResponse:
                 evidence = add_delivery_evidence(order_id=order_id, **_evidence_kwargs(request, data))
                 deliver(order_id=order_id, seller=request.seller, actor=request.user)
         except DomainError:
-            if evidence is not None and evidence.file:
-                evidence.file.storage.delete(evidence.file.name)
+            if evidence is not None:
+                discard_files(evidence)
             raise
 
     return _act(request, order_id, perform, _("Orden entregada."))
@@ -252,13 +274,63 @@ def cancel_view(request: HttpRequest, order_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
-    """Evidence files are private: streamed here to members of their seller, never from a public URL."""
+@xframe_options_sameorigin  # the viewer page frames PDFs
+def evidence_file(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    """Evidence files are private: streamed here (or, on S3, redirected to a presigned URL) to members
+    of their seller, never from a public URL. `?size=thumbnail` gives the small JPEG of a photo."""
     try:
         evidence = evidence_for_member(user=request.user, evidence_id=evidence_id)
     except NotFound:
         raise Http404 from None
-    return evidence_file_response(evidence)
+    return evidence_file_response(evidence, thumbnail=request.GET.get("size") == "thumbnail")
+
+
+@require_GET
+@member_required
+def evidence_viewer(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    """One evidence in full: the photo or PDF, its metadata, warnings and review state."""
+    try:
+        evidence = evidence_detail(seller=request.seller, evidence_id=evidence_id)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "dashboard/evidence_viewer.html", {"item": evidence, "order": evidence.order})
+
+
+@require_POST
+@member_required
+def record_attempt_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    form = forms.AttemptForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _invalid_form(request, order_id, form)
+    data = form.cleaned_data
+    outcome = {}
+
+    def perform() -> None:
+        attempt = record_failed_attempt(
+            order_id=order_id,
+            seller=request.seller,
+            actor=request.user,
+            reason=data["reason"],
+            note=data["note"],
+            attempted_at=data["attempted_at"],
+            photo=data["photo"],
+        )
+        outcome["returned"] = attempt.order.status == Status.RETURNED
+
+    response = _act(request, order_id, perform, _("Intento de entrega registrado."))
+    if outcome.get("returned"):
+        messages.warning(request, _("Se alcanzó el máximo de intentos: la orden está «Devuelta al vendedor»."))
+    return response
+
+
+@require_GET
+@member_required
+def attempt_photo_file(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    try:
+        attempt = attempt_photo(seller=request.seller, attempt_id=attempt_id)
+    except NotFound:
+        raise Http404 from None
+    return attempt_photo_response(attempt)
 
 
 @require_GET

@@ -157,6 +157,14 @@ if AWS_STORAGE_BUCKET_NAME:
             "querystring_auth": True,
             "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "300")),
             "file_overwrite": False,
+            # evidence: SigV4 URLs carry their expiry in the signature; path style suits MinIO/moto
+            "signature_version": "s3v4",
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "object_parameters": (
+                {"ServerSideEncryption": os.environ["AWS_S3_SERVER_SIDE_ENCRYPTION"]}
+                if os.environ.get("AWS_S3_SERVER_SIDE_ENCRYPTION")
+                else {}
+            ),
         },
     }
 else:
@@ -189,14 +197,14 @@ CONTRACT_DEFAULTS = {
     "max_delivery_attempts": int(os.environ.get("CONTRACT_MAX_DELIVERY_ATTEMPTS", "3")),
 }
 
+# The deadline sweep commits every this many penalties (a killed worker loses at most one batch).
+DEADLINE_SWEEP_BATCH_SIZE = int(os.environ.get("DEADLINE_SWEEP_BATCH_SIZE", "10000"))
+
 # Buyer cancellation requests are accepted when unanswered this long; disputes are lost by a
 # seller who does not answer within their window; both warn this long before.
 CANCELLATION_REQUEST_WINDOW = timedelta(hours=int(os.environ.get("CANCELLATION_REQUEST_HOURS", "72")))
 DISPUTE_RESPONSE_WINDOW = timedelta(days=int(os.environ.get("DISPUTE_RESPONSE_DAYS", "5")))
 DISPUTES_WARNING_LEAD_TIME = timedelta(hours=int(os.environ.get("DISPUTES_WARNING_HOURS", "24")))
-
-# The deadline sweep commits every this many penalties (a killed worker loses at most one batch).
-DEADLINE_SWEEP_BATCH_SIZE = int(os.environ.get("DEADLINE_SWEEP_BATCH_SIZE", "10000"))
 
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 # Django's own request-body cap must let a full evidence file (plus form fields) through.

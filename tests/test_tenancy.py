@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from evidence.models import DeliveryEvidence
+from evidence.models import DeliveryAttempt, DeliveryEvidence
 from fulfillment.models import Penalty, Shipment
 from notifications.models import Notification
 from orders.models import Order, OrderEvent, Status
@@ -104,6 +104,10 @@ def tenant_objects(seller, user, *, base: int | None) -> dict[str, list]:
     )
     photo = DeliveryEvidence(seller=seller, order=shipped, kind="buyer_receiving", content_type="image/png", **pk(9))
     photo.file.save("photo.png", ContentFile(PNG_PIXEL), save=True)
+    attempt = DeliveryAttempt(
+        seller=seller, order=shipped, number=1, reason="buyer_absent", attempted_at=shipped.placed_at, **pk(20)
+    )
+    attempt.photo.save("attempt.png", ContentFile(PNG_PIXEL), save=True)
     event = OrderEvent.objects.create(order=shipped, seller=seller, kind="ship", **pk(7))
     notification = Notification.objects.create(
         user=user, seller=seller, order=pending, kind="new_order", text="Nueva orden", **pk(8)
@@ -131,8 +135,9 @@ def tenant_objects(seller, user, *, base: int | None) -> dict[str, list]:
     )  # fmt: skip
     return {
         "int": [pending.pk, shipped.pk, item.pk, shipment.pk, evidence.pk, photo.pk, event.pk, notification.pk]
-        + [dispute.pk, attachment.pk]
-        + [penalty.pk],
+        + [penalty.pk]
+        + [attempt.pk]
+        + [dispute.pk, attachment.pk],
         "str": [token.token_key, str(pending.pk), str(evidence.pk)],
         "uuid": ["00000000-0000-4000-8000-000000000000"],
         "slug": [token.token_key],

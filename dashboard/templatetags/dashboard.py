@@ -15,6 +15,9 @@ register = template.Library()
 EVENT_LABELS = {
     "received": gettext_lazy("Orden recibida"),
     "evidence_added": gettext_lazy("Evidencia agregada"),
+    "evidence_superseded": gettext_lazy("Evidencia reemplazada"),
+    "evidence_reviewed": gettext_lazy("Evidencia revisada"),
+    "delivery_attempt_failed": gettext_lazy("Intento de entrega fallido"),
     "penalty_raised": gettext_lazy("Penalidad aplicada"),
     "penalty_waived": gettext_lazy("Penalidad condonada"),
     "penalty_appealed": gettext_lazy("Penalidad apelada"),

@@ -1,5 +1,6 @@
 """Evidence files are private: the API streams them to the seller's devices, nobody else."""
 
+import hashlib
 import io
 
 import pytest
@@ -26,11 +27,14 @@ def test_an_uploaded_photo_is_downloaded_through_the_api_only(api, client_for, s
     created = api.post(f"/api/v1/orders/{order.pk}/evidence/", {"kind": "buyer_receiving", "file": photo})
     assert created.status_code == 201, created.content
     download_url = created.json()["download_url"]
-    # then its download URL is the authenticated endpoint, which returns the same bytes
+    # then its download URL is the authenticated endpoint, which returns the stored copy (re-encoded
+    # without metadata: its own digest), while the original's digest is kept
     assert download_url.endswith(f"/api/v1/evidence/{created.json()['id']}/file/")
+    assert created.json()["sha256"] == hashlib.sha256(photo.getvalue()).hexdigest()
     answer = api.get(download_url)
     assert answer.status_code == 200
-    assert b"".join(answer.streaming_content) == photo.getvalue()
+    body = b"".join(answer.streaming_content)
+    assert body.startswith(b"\xff\xd8") and hashlib.sha256(body).hexdigest() == created.json()["stored_sha256"]
     assert answer["Cache-Control"].startswith("private")
     # and no one else gets it: another seller (404), no token (401), nor a public media URL
     assert client_for(other_owner).get(download_url).status_code == 404

@@ -17,6 +17,7 @@ BODIES = {
     "api-order-ship": SHIP_BODY,
     "api-order-cancel": CANCEL_BODY,
     "api-order-evidence": {"kind": "buyer_receiving", "url": EVIDENCE_URL},
+    "api-order-attempts": {"reason": "buyer_absent"},
     "api-order-cancellation-request-reject": {"reason": "Ya lo preparamos"},
 }
 
@@ -62,6 +63,7 @@ def test_same_route_works_for_the_owner(api, make_order, route):
         "api-order-ship": Status.READY_TO_SHIP,
         "api-order-evidence": Status.SHIPPED,
         "api-order-deliver": Status.SHIPPED,
+        "api-order-attempts": Status.SHIPPED,
     }.get(route.name, Status.PENDING_HANDLING)
     order = make_order(status)
     if "cancellation-request" in route.name:  # accept/reject answer the buyer's pending request

@@ -62,7 +62,7 @@ def test_detail_shows_shipment_evidence_and_timeline(client_a, order_in):
     html = client_a.get(reverse("dashboard:order_detail", args=[order.pk])).content.decode()
     # then the shipment, the thumbnail (served privately) and each step are there, with no buttons left
     assert "Olva Courier" in html and "OLV-123456" in html
-    assert f'src="{reverse("dashboard:evidence_file", args=[evidence.pk])}"' in html
+    assert f'src="{reverse("dashboard:evidence_file", args=[evidence.pk])}?size=thumbnail"' in html
     for label in ("Iniciar manejo", "Realizar envío", "Evidencia agregada", "Entregar"):
         assert label in html
     assert 'data-kind="deliver"' in html

@@ -27,9 +27,11 @@ def test_another_sellers_ids_are_404_and_change_nothing(client_a, other_seller, 
     # given an order of seller B (with its evidence once delivered)
     order_b = make_order(seller=other_seller, actor=other_owner, state=b_state)
     evidence_b = order_b.delivery_evidence.first()
+    attempt_b = order_b.delivery_attempts.first()
     ids = {
         "order_id": order_b.pk,
         "evidence_id": evidence_b.pk if evidence_b else 999_999,
+        "attempt_id": attempt_b.pk if attempt_b else 999_999,
         **dispute_ids_of(order_b),
         "penalty_id": penalty_of(order_b),
     }

@@ -1,5 +1,6 @@
 """Delivery evidence: judged by content, stored privately, nothing half-written."""
 
+import hashlib
 import io
 from datetime import timedelta
 
@@ -56,16 +57,20 @@ def test_valid_files_are_stored_with_checksum_and_detected_type(name, content, c
     content = content or (jpeg_bytes() if name.endswith(".jpg") else png_bytes())
     evidence = add_file(shipped_order, owner, name, content)
     assert evidence.content_type == content_type
-    assert len(evidence.sha256) == 64 and evidence.size_bytes == len(content)
+    # the original's digest and size are kept, whatever is stored
+    assert evidence.sha256 == hashlib.sha256(content).hexdigest() and evidence.size_bytes == len(content)
     # the stored key is random and carries neither the buyer nor the original name
     assert evidence.file.name.startswith("evidence/") and name.split(".")[0] not in evidence.file.name
-    assert evidence.file.read() == content
+    stored = evidence.file.read()
+    assert hashlib.sha256(stored).hexdigest() == evidence.stored_sha256
+    if content_type == "application/pdf":
+        assert stored == content  # PDFs are kept as they came
 
 
 @pytest.mark.parametrize(
     ("name", "content", "error"),
     [
-        ("foto.jpg", PDF[:-7], ValidationFailed),  # a PDF renamed .jpg... and truncated
+        ("foto.jpg", PDF[:-7], UnsupportedMediaType),  # a PDF renamed .jpg... and truncated
         ("foto.jpg", b"<?php system($_GET['c']); ?>", UnsupportedMediaType),
         ("foto.jpg", b"", ValidationFailed),
         ("foto.png", png_bytes()[:60], ValidationFailed),  # truncated image

@@ -30,7 +30,7 @@ from notifications.receivers import enqueue_new_order_notice
 from notifications.services import notify_new_order
 from orders.models import IntegrationCredential, Order, Status, hash_credential
 from orders.services import LineInput, OrderInput, receive_order
-from orders.workflow import order_created, transition
+from orders.workflow import order_created
 from sellers.models import Contract, LogisticsMode, MarketplaceSite, Membership, Role, Seller
 
 DEMO_PASSWORD = "demo1234"
@@ -171,6 +171,7 @@ class Command(BaseCommand):
                     for number in range(1, ORDERS_PER_SELLER + 1)
                 ]
                 self.notifications(orders)
+                self.evidence_reviews(seller, [Order.objects.get(pk=o.pk) for o in orders], owner)
                 self.disputes(seller, orders, owner)
         finally:
             order_created.connect(enqueue_new_order_notice)
@@ -301,9 +302,8 @@ class Command(BaseCommand):
         if target == Status.RETURNED:
             if order.status == Status.RETURNED:
                 return
-            # the courier gave up: the parcel goes back to the seller (the workflow's system action)
             self.advance(order, Status.SHIPPED, spec, seller, actor, owner, rng)
-            transition(order_id=order.pk, seller=seller, action="return_to_seller", actor=None)
+            self.failed_attempts(order, seller, actor)
             return
         if target not in (Status.READY_TO_SHIP, Status.SHIPPED, Status.DELIVERED):
             return  # stays "Para manejo"
@@ -346,6 +346,54 @@ class Command(BaseCommand):
                 order_id=order.pk, seller=seller, actor=actor, kind=EvidenceKind.BUYER_RECEIVING, url=url
             )
 
+    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    def failed_attempts(self, order: Order, seller: Seller, actor) -> None:
+        """The courier gave up after the contract's attempts: each one recorded, the last returns the order.
+
+        The marketplace's courier reports its own attempts (no member as actor)."""
+        from evidence.models import AttemptReason
+        from evidence.services import record_failed_attempt
+
+        if order.logistics_mode == LogisticsMode.MARKETPLACE_COURIER:
+            actor = None
+        reasons = [AttemptReason.BUYER_ABSENT, AttemptReason.BAD_ADDRESS, AttemptReason.REFUSED_BY_BUYER]
+        while Order.objects.filter(pk=order.pk, status=Status.SHIPPED).exists():
+            done = order.delivery_attempts.count()
+            record_failed_attempt(
+                order_id=order.pk,
+                seller=seller,
+                actor=actor,
+                reason=reasons[done % len(reasons)],
+                note="Se dejó aviso en la puerta." if done == 0 else "",
+            )
+
+    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    def evidence_reviews(self, seller: Seller, orders: list[Order], owner) -> None:
+        """An operator's verdicts to show: one evidence accepted, one rejected with its reason, and one
+        failed attempt on a shipped order of an own-courier seller. Idempotent: only pending ones move."""
+        from evidence.models import DeliveryEvidence, ReviewState
+        from evidence.services import record_failed_attempt, review_evidence
+
+        operator = self.operator()
+        delivered = [o for o in orders if o.status == Status.DELIVERED][:2]
+        verdicts = [(ReviewState.ACCEPTED, ""), (ReviewState.REJECTED, "La foto no muestra el paquete ni al cliente.")]
+        for order, (decision, reason) in zip(delivered, verdicts, strict=False):
+            evidence = DeliveryEvidence.objects.filter(order=order, review_state=ReviewState.PENDING).first()
+            if (
+                evidence is not None
+                and not DeliveryEvidence.objects.filter(order=order).exclude(review_state=ReviewState.PENDING).exists()
+            ):
+                review_evidence(evidence_id=evidence.pk, reviewer=operator, decision=decision, reason=reason)
+        shipped = next((o for o in orders if o.status == Status.SHIPPED), None)
+        if (
+            shipped is not None
+            and shipped.logistics_mode == LogisticsMode.OWN_COURIER
+            and not shipped.delivery_attempts.exists()
+        ):
+            record_failed_attempt(
+                order_id=shipped.pk, seller=seller, actor=owner, reason="buyer_absent", note="Nadie atendió."
+            )
+
     # the notices stay in the panel: no e-mail to the demo's made-up addresses
     @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     def notifications(self, orders: list[Order]) -> None:
@@ -354,6 +402,31 @@ class Command(BaseCommand):
         for order in sorted(pending, key=lambda o: o.placed_at, reverse=True)[:3]:
             if not Notification.objects.filter(order=order).exists():
                 notify_new_order(order_id=order.pk)
+
+    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    def deadlines(self) -> None:
+        """Penalties for the overdue orders (the sweep itself), warnings for those due soon, one appeal
+        and one waiver. Idempotent: the sweep and the warnings are once per order by construction."""
+        from fulfillment.deadlines import appeal_penalty, enforce_deadlines, send_deadline_warnings, waive_penalty
+        from fulfillment.models import Penalty, PenaltyStatus
+
+        enforce_deadlines()
+        send_deadline_warnings()
+        andina, costa = (Seller.objects.get(tax_id=spec.tax_id) for spec in SELLERS)
+        first = Penalty.objects.filter(seller=andina).order_by("raised_at", "id").first()
+        if first and not Penalty.objects.filter(seller=andina).exclude(status=PenaltyStatus.RAISED).exists():
+            owner = get_user_model().objects.get(username=SELLERS[0].owner[0])
+            appeal_penalty(
+                penalty_id=first.pk,
+                seller=andina,
+                actor=owner,
+                text="El pago por transferencia se confirmó recién al día siguiente.",
+            )
+        first = Penalty.objects.filter(seller=costa).order_by("raised_at", "id").first()
+        if first and not Penalty.objects.filter(seller=costa, status=PenaltyStatus.WAIVED).exists():
+            waive_penalty(
+                penalty_id=first.pk, actor=self.operator(), reason="Caída de la plataforma: el seller no pudo operar."
+            )
 
     @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     def disputes(self, seller: Seller, orders: list[Order], owner) -> None:
@@ -397,31 +470,6 @@ class Command(BaseCommand):
                 text="Iniciamos manejo por error: el almacén no tiene el producto (quiebre de stock).",
                 responsible=owner.get_full_name(),
                 reference=f"DEMO-DSP-{ready.number}",
-            )
-
-    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-    def deadlines(self) -> None:
-        """Penalties for the overdue orders (the sweep itself), warnings for those due soon, one appeal
-        and one waiver. Idempotent: the sweep and the warnings are once per order by construction."""
-        from fulfillment.deadlines import appeal_penalty, enforce_deadlines, send_deadline_warnings, waive_penalty
-        from fulfillment.models import Penalty, PenaltyStatus
-
-        enforce_deadlines()
-        send_deadline_warnings()
-        andina, costa = (Seller.objects.get(tax_id=spec.tax_id) for spec in SELLERS)
-        first = Penalty.objects.filter(seller=andina).order_by("raised_at", "id").first()
-        if first and not Penalty.objects.filter(seller=andina).exclude(status=PenaltyStatus.RAISED).exists():
-            owner = get_user_model().objects.get(username=SELLERS[0].owner[0])
-            appeal_penalty(
-                penalty_id=first.pk,
-                seller=andina,
-                actor=owner,
-                text="El pago por transferencia se confirmó recién al día siguiente.",
-            )
-        first = Penalty.objects.filter(seller=costa).order_by("raised_at", "id").first()
-        if first and not Penalty.objects.filter(seller=costa, status=PenaltyStatus.WAIVED).exists():
-            waive_penalty(
-                penalty_id=first.pk, actor=self.operator(), reason="Caída de la plataforma: el seller no pudo operar."
             )
 
     def integration_credential(self, sites) -> None:
