@@ -7,7 +7,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from dashboard.selectors import evidence_for_member, notifications_for, order_ex
 from disputes.services import cancel_order
 from evidence.files import attempt_photo_response, evidence_file_response
 from evidence.selectors import attempt_photo, evidence_detail, order_attempts, order_evidence
-from evidence.services import EVIDENCE_STATUSES, add_delivery_evidence, deliver, discard_files, record_failed_attempt
+from evidence.services import EVIDENCE_STATUSES, add_delivery_evidence, deliver_with_evidence, record_failed_attempt
 from fulfillment.services import ship, start_handling
 from notifications.services import mark_read
 from orders.models import Status
@@ -228,26 +227,12 @@ def deliver_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = forms.EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         return _invalid_form(request, order_id, form)
-    data = form.cleaned_data
-
-    def perform() -> None:
-        order = order_page(seller=request.seller, order_id=order_id)["order"]
-        if "deliver" not in allowed_actions(order, request.user, is_member=True) or not (data["file"] or data["url"]):
-            # nothing to attach, or the state refuses: the service gives the answer, no evidence is stored
-            deliver(order_id=order_id, seller=request.seller, actor=request.user)
-            return
-        evidence = None
-        try:
-            # the evidence and the delivery stand or fall together
-            with transaction.atomic():
-                evidence = add_delivery_evidence(order_id=order_id, **_evidence_kwargs(request, data))
-                deliver(order_id=order_id, seller=request.seller, actor=request.user)
-        except DomainError:
-            if evidence is not None:
-                discard_files(evidence)
-            raise
-
-    return _act(request, order_id, perform, _("Orden entregada."))
+    return _act(
+        request,
+        order_id,
+        lambda: deliver_with_evidence(order_id=order_id, **_evidence_kwargs(request, form.cleaned_data)),
+        _("Orden entregada."),
+    )
 
 
 @require_POST

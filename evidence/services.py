@@ -25,7 +25,7 @@ from evidence.selectors import valid_evidence
 from evidence.signals import delivery_attempt_recorded, evidence_reviewed
 from evidence.validation import PreparedFile, prepare_upload
 from orders.models import Order, Status
-from orders.workflow import record_event, transition
+from orders.workflow import TRANSITIONS, record_event, transition
 from sellers.models import LogisticsMode, Seller
 
 # Evidence may be added once the parcel left, and after delivery (for a later dispute).
@@ -345,6 +345,28 @@ def deliver(*, order_id: int, seller: Seller, actor) -> Order:
         return {"evidence_ids": evidence_ids}
 
     return transition(order_id=order_id, seller=seller, action="deliver", actor=actor, guard=guard)
+
+
+def deliver_with_evidence(*, order_id: int, seller: Seller, actor, **evidence) -> Order:
+    """ "Entregar" with a proof attached in the same step (the dashboard's form): both or neither.
+
+    Without a file or URL it is a plain `deliver` (the order may already hold its evidence).
+    """
+    if not (evidence.get("file") or evidence.get("url")):
+        return deliver(order_id=order_id, seller=seller, actor=actor)
+    added = None
+    try:
+        with transaction.atomic():
+            order = Order.objects.select_for_update(no_key=True).filter(pk=order_id, seller=seller).first()
+            if order is None or order.status not in TRANSITIONS["deliver"].sources:
+                return deliver(order_id=order_id, seller=seller, actor=actor)  # its own 404/409, nothing stored
+            added = add_delivery_evidence(order_id=order_id, seller=seller, actor=actor, **evidence)
+            return deliver(order_id=order_id, seller=seller, actor=actor)
+    except Exception:
+        # the rows rolled back; the stored file must go too
+        if added is not None:
+            discard_files(added)
+        raise
 
 
 # --- Failed delivery attempts ---------------------------------------------------------------------------
