@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,7 @@ from disputes.models import (
     Resolution,
 )
 from orders.admin import register_order_inline
+from orders.models import Order, Status
 
 
 @register_order_inline
@@ -137,6 +138,24 @@ class ReassignForm(forms.Form):
     )
 
 
+class OperatorDisputeForm(forms.Form):
+    """What an operator gives to open a dispute on any seller's order (after "Iniciar manejo")."""
+
+    order = forms.ModelChoiceField(
+        label=_("Orden"),
+        queryset=Order.objects.exclude(status=Status.PENDING_HANDLING).select_related("seller"),
+        widget=forms.NumberInput,
+        help_text=_("Id de la orden (ver la lista de órdenes)."),
+    )
+    reason = forms.ModelChoiceField(
+        label=_("Tipo de controversia"),
+        queryset=CancellationReason.objects.filter(is_dispute_type=True, active=True, usable_by_operator=True),
+        to_field_name="code",
+    )
+    text = forms.CharField(label=_("Texto de la controversia"), widget=forms.Textarea(attrs={"rows": 4}))
+    responsible = forms.CharField(label=_("Responsable"), max_length=150)
+
+
 @admin.register(Dispute)
 class DisputeAdmin(admin.ModelAdmin):
     """Operators follow the thread and settle disputes through the actions; the fields are not edited."""
@@ -161,10 +180,44 @@ class DisputeAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Dispute._meta.fields]
 
     def has_add_permission(self, request):
-        return False
+        # "add" opens a dispute through the service (as operator), never a bare row
+        return request.user.is_staff and super().has_add_permission(request)
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = OperatorDisputeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            order = data["order"]
+            try:
+                dispute, _created = services.open_dispute(
+                    order_id=order.pk,
+                    seller=order.seller,
+                    actor=request.user,
+                    party=Party.OPERATOR,
+                    reason_code=data["reason"].code,
+                    text=data["text"],
+                    responsible=data["responsible"],
+                )
+            except DomainError as refused:
+                form.add_error(None, refused.message)
+            else:
+                self.message_user(request, _("Controversia abierta: %(dispute)s") % {"dispute": dispute})
+                return redirect(reverse("admin:disputes_dispute_change", args=[dispute.pk]))
+        return render(
+            request,
+            "admin/disputes/dispute_open.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Abrir controversia como operador"),
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )
 
     def _with_form(self, request, queryset, *, form_class, title: str, apply):
         """An action that first asks for its input on an intermediate page."""
