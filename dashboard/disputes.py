@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -67,7 +68,9 @@ class OpenDisputeForm(forms.Form):
 class ReplyForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Mensaje"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     attachments = MultipleFileField(
-        label=gettext_lazy("Adjuntos (fotos o PDF, hasta %(max)d)") % {"max": MAX_ATTACHMENTS}, required=False
+        # format_lazy: the label is translated per request, not frozen in the language at import time
+        label=format_lazy(gettext_lazy("Adjuntos (fotos o PDF, hasta {max})"), max=MAX_ATTACHMENTS),
+        required=False,
     )
 
 

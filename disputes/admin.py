@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from core.errors import DomainError
@@ -232,7 +233,11 @@ class DisputeAdmin(admin.ModelAdmin):
                     except DomainError as refused:
                         self.message_user(request, f"{dispute}: {refused.message}", messages.ERROR)
                 if done:
-                    self.message_user(request, _("%(count)d controversia(s) actualizada(s).") % {"count": done})
+                    self.message_user(
+                        request,
+                        ngettext("%(count)d controversia actualizada.", "%(count)d controversias actualizadas.", done)
+                        % {"count": done},
+                    )
                 return None
         else:
             form = form_class()

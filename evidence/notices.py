@@ -30,7 +30,7 @@ def evidence_review_notice(evidence_id: int) -> Notice | None:
     else:
         text = _("Orden #%(number)s: tu evidencia «%(kind)s» fue rechazada: %(reason)s. Puedes agregar otra.") % {
             **values,
-            "reason": evidence.rejection_reason,
+            "reason": evidence.rejection_reason.strip().rstrip("."),
         }
     return Notice(evidence.seller, evidence.order, "evidence_reviewed", text)
 
