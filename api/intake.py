@@ -15,8 +15,9 @@ from api.authentication import IntegrationCredentialAuthentication
 from api.permissions import IsIntegration
 from api.serializers import IntakeOrderResponseSerializer, IntakeOrderSerializer
 from core.errors import NotFound
-from disputes.models import CancellationRequest, Dispute, Party
-from disputes.services import open_dispute, request_cancellation
+from disputes.models import CancellationRequest, Dispute, DisputeMessage, Party
+from disputes.selectors import latest_dispute
+from disputes.services import open_dispute, post_message, request_cancellation
 from orders.models import Order
 from orders.services import LineInput, OrderInput, receive_order
 from sellers.models import MarketplaceSite
@@ -181,4 +182,52 @@ class IntakeDisputeView(IntakeView):
         return Response(
             IntakeDisputeResponseSerializer(dispute).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class IntakeDisputeMessageSerializer(IntakeOrderRefSerializer):
+    text = serializers.CharField(max_length=5000)
+
+
+class IntakeDisputeMessageResponseSerializer(serializers.ModelSerializer):
+    dispute_id = serializers.IntegerField()
+    dispute_status = serializers.CharField(source="dispute.status")
+    respond_by = serializers.DateTimeField(source="dispute.respond_by", allow_null=True)
+
+    class Meta:
+        model = DisputeMessage
+        fields = ["id", "dispute_id", "reference", "text", "created_at", "dispute_status", "respond_by"]
+
+
+class IntakeDisputeMessageView(IntakeView):
+    serializer_class = IntakeDisputeMessageSerializer
+
+    @extend_schema(
+        operation_id="intake_dispute_messages_create",
+        summary="The buyer answers in the order's open dispute; the seller gets 5 days again",
+        description="201 with the message; 200 with the stored one when `reference` was already received. "
+        "404 when the order has no live dispute; 409 when its dispute is resolved or closed.",
+        request=IntakeDisputeMessageSerializer,
+        responses={201: IntakeDisputeMessageResponseSerializer, 200: IntakeDisputeMessageResponseSerializer},
+    )
+    def post(self, request, external_id: str):
+        serializer = IntakeDisputeMessageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        order = _intake_order(request, external_id, data["site"])
+        dispute = latest_dispute(order=order)
+        if dispute is None:
+            raise NotFound(_("La orden no tiene controversia."))
+        existed = bool(data["reference"]) and dispute.messages.filter(reference=data["reference"]).exists()
+        message = post_message(
+            dispute_id=dispute.pk,
+            seller=order.seller,
+            actor=None,
+            party=Party.BUYER,
+            text=data["text"],
+            reference=data["reference"],
+        )
+        return Response(
+            IntakeDisputeMessageResponseSerializer(message).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
         )

@@ -55,4 +55,9 @@ urlpatterns = [
         intake.IntakeDisputeView.as_view(),
         name="api-intake-disputes",
     ),
+    path(
+        "intake/orders/<str:external_id>/disputes/messages/",
+        intake.IntakeDisputeMessageView.as_view(),
+        name="api-intake-dispute-messages",
+    ),
 ]

@@ -283,13 +283,20 @@ class DisputeMessage(models.Model):
     )
     author_label = models.CharField(_("autor"), max_length=150, blank=True)
     text = models.TextField(_("mensaje"))
+    # the marketplace's id for a buyer's message: a resent feed message is stored once
+    reference = models.CharField(_("referencia"), max_length=80, blank=True, default="")
     created_at = models.DateTimeField(_("fecha"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("mensaje de controversia")
         verbose_name_plural = _("mensajes de controversia")
         ordering = ["created_at", "id"]
-        constraints = [models.CheckConstraint(condition=~Q(text=""), name="disputemessage_has_text")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="disputemessage_has_text"),
+            models.UniqueConstraint(
+                fields=["dispute", "reference"], condition=~Q(reference=""), name="disputemessage_unique_reference"
+            ),
+        ]
         indexes = [models.Index(fields=["dispute", "created_at"], name="disputemessage_thread_idx")]
 
     def __str__(self) -> str:

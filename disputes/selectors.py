@@ -115,3 +115,8 @@ def attachment_for_member(*, user, attachment_id) -> DisputeAttachment:
     if attachment is None:
         raise NotFound("Adjunto no encontrado.")
     return attachment
+
+
+def latest_dispute(*, order) -> Dispute | None:
+    """The order's most recent dispute (at most one is live at a time)."""
+    return Dispute.objects.filter(order=order).order_by("-created_at", "-id").first()

@@ -479,6 +479,7 @@ def post_message(
     text: str,
     attachments: Iterable[UploadedFile] = (),
     ask_seller: bool = False,
+    reference: str = "",
 ) -> DisputeMessage:
     """Add to a live dispute's thread. The seller's answer hands the turn to the buyer; the buyer's
     or an operator's (when `ask_seller`) gives the seller 5 days from now."""
@@ -489,6 +490,12 @@ def post_message(
         raise OperatorOnly(_("Solo un operador del marketplace escribe como operador."))
     if not Dispute.objects.filter(pk=dispute_id, seller=seller).exists():
         raise NotFound(_("Controversia no encontrada."))
+    reference = _clean(reference, 80)
+    if reference:
+        # a resent feed message: the first one stands (the unique constraint guards a race)
+        already = DisputeMessage.objects.filter(dispute_id=dispute_id, reference=reference).first()
+        if already is not None:
+            return already
     stored = _store_attachments(attachments)
     try:
         with transaction.atomic():
@@ -506,6 +513,7 @@ def post_message(
                 author=_user(actor),
                 author_label=actor_label(actor) if _user(actor) else str(Party(party).label),
                 text=text,
+                reference=reference,
             )
             for attachment in stored:
                 attachment.message = message
@@ -542,6 +550,12 @@ def post_message(
                     text=_("Nuevo mensaje en la controversia de la orden #%(number)s.")
                     % {"number": dispute.order.number},
                 )
+    except IntegrityError:
+        _delete_files(stored)
+        already = DisputeMessage.objects.filter(dispute_id=dispute_id, reference=reference).first()
+        if reference and already is not None:
+            return already  # the same feed message delivered twice at once
+        raise
     except BaseException:
         _delete_files(stored)
         raise

@@ -216,6 +216,41 @@ def test_the_marketplace_opens_a_buyer_dispute(feed, order_in, site):
     assert resent.status_code == 200 and resent.json()["id"] == dispute.pk
 
 
+def test_the_buyer_answers_in_the_dispute_through_the_marketplace_once(feed, order_in, site, api):
+    # given a buyer dispute the seller has answered (so it awaits the buyer)
+    order = order_in(Status.DELIVERED)
+    opened = feed.post(
+        f"/api/v1/intake/orders/{order.external_id}/disputes/",
+        {"site": site.code, "type": "product_damaged", "text": "Llegó roto"},
+        format="json",
+    ).json()
+    reply = api.post(f"/api/v1/disputes/{opened['id']}/messages/", {"text": "Enviamos foto del embalaje."})
+    assert reply.status_code == 201, reply.content
+    assert Dispute.objects.get(pk=opened["id"]).status == DisputeStatus.AWAITING_BUYER
+    # when the marketplace relays the buyer's answer, twice (a feed retry)
+    url = f"/api/v1/intake/orders/{order.external_id}/disputes/messages/"
+    body = {"site": site.code, "text": "La caja estaba bien, el producto no.", "reference": "MSG-9"}
+    first = feed.post(url, body, format="json")
+    again = feed.post(url, body, format="json")
+    # then one message is stored, and the seller has 5 days again
+    assert (first.status_code, again.status_code) == (201, 200), first.content
+    assert again.json()["id"] == first.json()["id"]
+    dispute = Dispute.objects.get(pk=opened["id"])
+    assert dispute.messages.filter(party=Party.BUYER, reference="MSG-9").count() == 1
+    assert dispute.status == DisputeStatus.AWAITING_SELLER and dispute.respond_by is not None
+    assert first.json()["dispute_status"] == DisputeStatus.AWAITING_SELLER
+
+
+def test_a_buyer_message_without_a_dispute_is_404(feed, order_in, site):
+    order = order_in(Status.DELIVERED)
+    answer = feed.post(
+        f"/api/v1/intake/orders/{order.external_id}/disputes/messages/",
+        {"site": site.code, "text": "Hola"},
+        format="json",
+    )
+    assert_error(answer, 404)
+
+
 def test_intake_refusals(feed, order_in, site, api):
     order = order_in(Status.DELIVERED)
     disputes_url = f"/api/v1/intake/orders/{order.external_id}/disputes/"
