@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -34,6 +35,7 @@ from core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from core.idempotency import run_idempotently
 from disputes.services import cancel_order
 from evidence.files import evidence_file_response
+from evidence.models import DeliveryEvidence
 from evidence.selectors import stored_evidence
 from evidence.services import add_delivery_evidence, deliver
 from fulfillment.services import ship, start_handling
@@ -69,6 +71,16 @@ class SellerAPIView(GenericAPIView):
 
 def _detail(request, order_id: int) -> Response:
     order = order_detail(seller=request.seller, order_id=order_id)
+    # the evidence with what replaced it, in one query however many there are
+    prefetch_related_objects(
+        [order],
+        Prefetch(
+            "delivery_evidence",
+            queryset=DeliveryEvidence.objects.select_related("supersedes", "superseded_by").order_by(
+                "created_at", "id"
+            ),
+        ),
+    )
     return Response(OrderDetailSerializer(order, context={"request": request}).data)
 
 

@@ -1,0 +1,89 @@
+"""Every list and detail page costs a constant number of queries, however many rows it shows."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from disputes.services import open_dispute, post_message
+from evidence.services import add_delivery_evidence
+from fulfillment.deadlines import enforce_deadlines
+from notifications.models import Notification
+from orders.models import Status
+from sellers.models import DeviceToken
+from tests.factories import OrderFactory, OrderLineFactory, order_in_status
+
+pytestmark = pytest.mark.django_db
+
+
+def add_rows(kind: str, n: int, *, seller, owner) -> int:
+    """`n` more rows of `kind` for the seller; returns the id of an object to open for detail pages."""
+    if kind == "penalties":
+        for _ in range(n):
+            OrderFactory(seller=seller, placed_at=timezone.now() - timedelta(hours=30))
+        enforce_deadlines()
+    elif kind == "disputes":
+        for _ in range(n):
+            order = order_in_status(Status.READY_TO_SHIP, seller=seller, actor=owner)
+            dispute, _created = open_dispute(
+                order_id=order.pk,
+                seller=seller,
+                actor=owner,
+                party="seller",
+                reason_code="canceled_by_seller",
+                text="Quiebre de stock",
+                responsible="Ana",
+            )
+            post_message(dispute_id=dispute.pk, seller=seller, actor=owner, party="seller", text="Detalle")
+    elif kind == "notifications":
+        order = OrderFactory(seller=seller)
+        Notification.objects.bulk_create(
+            Notification(user=owner, seller=seller, order=order, kind="order_updated", text=f"n{i}") for i in range(n)
+        )
+    elif kind == "order":
+        order = order_in_status(Status.SHIPPED, seller=seller, actor=owner, evidence_url="https://f.example.pe/1.jpg")
+        for i in range(n):
+            OrderLineFactory(order=order)
+            add_delivery_evidence(
+                order_id=order.pk, seller=seller, actor=owner, kind="buyer_receiving", url=f"https://f.example.pe/{i}"
+            )
+        return order.pk
+    return 0
+
+
+PAGES = {
+    # name: (kind of rows, url builder, interface)
+    "api penalties": ("penalties", lambda _id: "/api/v1/penalties/", "api"),
+    "api disputes": ("disputes", lambda _id: "/api/v1/disputes/", "api"),
+    "api order detail": ("order", lambda pk: f"/api/v1/orders/{pk}/", "api"),
+    "dashboard penalties": ("penalties", lambda _id: "/penalties/", "web"),
+    "dashboard disputes": ("disputes", lambda _id: "/disputes/", "web"),
+    "dashboard notifications": ("notifications", lambda _id: "/notifications/", "web"),
+    "dashboard order detail": ("order", lambda pk: f"/orders/{pk}/", "web"),
+}
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_queries_do_not_grow_with_rows(page_name, seller, owner, django_assert_max_num_queries):
+    kind, url_for, interface = PAGES[page_name]
+    client = APIClient()
+    if interface == "api":
+        client.credentials(HTTP_AUTHORIZATION=f"Token {DeviceToken.objects.create(user=owner, device_name='t')[1]}")
+    else:
+        client.force_login(owner)
+    # given a few rows, counted once
+    pk = add_rows(kind, 2, seller=seller, owner=owner)
+    client.get(url_for(pk))  # warm-up: sessions, token bookkeeping
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url_for(pk)).status_code == 200
+    budget = len(few.captured_queries)  # read now: every request clears the connection's query log
+    assert budget > 0
+    # when there are many more
+    pk = add_rows(kind, 12, seller=seller, owner=owner) or pk
+    client.get(url_for(pk))
+    # then the page costs no more queries
+    with django_assert_max_num_queries(budget):
+        assert client.get(url_for(pk)).status_code == 200
