@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, NotFound
 from dashboard.forms import first_error
-from dashboard.selectors import order_exists
-from dashboard.views import error_text, member_required
+from dashboard.views import error_text, invalid_order_form, member_required, order_action
 from disputes.files import attachment_file_response
 from disputes.models import DisputeStatus, Party
 from disputes.selectors import (
@@ -152,38 +149,14 @@ def dispute_attachment_file(request: HttpRequest, attachment_id: int) -> FileRes
     return attachment_file_response(attachment)
 
 
-def _order_action(request: HttpRequest, order_id: int, perform: Callable[[], object], success: str) -> HttpResponse:
-    # another seller's order is a 404 before its input is even read
-    if not order_exists(seller=request.seller, order_id=order_id):
-        raise Http404
-    try:
-        result = perform()
-    except NotFound:
-        raise Http404 from None
-    except DomainError as refused:
-        messages.error(request, error_text(refused))
-    else:
-        messages.success(request, success)
-        if isinstance(result, tuple):  # a new dispute: show it
-            return redirect(reverse("dashboard:dispute", args=[result[0].pk]))
-    return redirect(reverse("dashboard:order_detail", args=[order_id]))
-
-
-def _invalid(request: HttpRequest, order_id: int, form: forms.Form) -> HttpResponse:
-    if not order_exists(seller=request.seller, order_id=order_id):
-        raise Http404
-    messages.error(request, first_error(form))
-    return redirect(reverse("dashboard:order_detail", args=[order_id]))
-
-
 @require_POST
 @member_required
 def open_dispute_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = OpenDisputeForm(request.POST)
     if not form.is_valid():
-        return _invalid(request, order_id, form)
+        return invalid_order_form(request, order_id, form)
     data = form.cleaned_data
-    return _order_action(
+    return order_action(
         request,
         order_id,
         lambda: open_dispute(
@@ -196,13 +169,14 @@ def open_dispute_view(request: HttpRequest, order_id: int) -> HttpResponse:
             responsible=data["responsible"],
         ),
         _("Controversia creada: un operador del marketplace la revisará."),
+        success_url=lambda opened: reverse("dashboard:dispute", args=[opened[0].pk]),
     )
 
 
 @require_POST
 @member_required
 def accept_request_view(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _order_action(
+    return order_action(
         request,
         order_id,
         lambda: accept_cancellation_request(order_id=order_id, seller=request.seller, actor=request.user),
@@ -215,9 +189,9 @@ def accept_request_view(request: HttpRequest, order_id: int) -> HttpResponse:
 def reject_request_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = RejectRequestForm(request.POST)
     if not form.is_valid():
-        return _invalid(request, order_id, form)
+        return invalid_order_form(request, order_id, form)
     data = form.cleaned_data
-    return _order_action(
+    return order_action(
         request,
         order_id,
         lambda: reject_cancellation_request(

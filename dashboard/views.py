@@ -134,23 +134,36 @@ def _evidence_context(request: HttpRequest, order) -> dict:
     }
 
 
-def _act(request: HttpRequest, order_id: int, perform: Callable[[], object], success: str) -> HttpResponse:
-    """Run one action; a refusal becomes a message and leaves the order as it was."""
+def order_action(
+    request: HttpRequest,
+    order_id: int,
+    perform: Callable[[], object],
+    success: str,
+    *,
+    success_url: Callable[[object], str] | None = None,
+) -> HttpResponse:
+    """Run one action on an order; a refusal becomes a message and leaves the order as it was.
+
+    After success the seller goes back to the order, or to `success_url(result)` when given.
+    """
     # another seller's order is a 404 before its input is even read
     if not order_exists(seller=request.seller, order_id=order_id):
         raise Http404
     try:
-        perform()
+        result = perform()
     except NotFound:
         raise Http404 from None
     except DomainError as refused:
         messages.error(request, error_text(refused))
     else:
         messages.success(request, success)
+        if success_url is not None:
+            return redirect(success_url(result))
     return redirect(reverse("dashboard:order_detail", args=[order_id]))
 
 
-def _invalid_form(request: HttpRequest, order_id: int, form: forms.forms.Form) -> HttpResponse:
+def invalid_order_form(request: HttpRequest, order_id: int, form) -> HttpResponse:
+    """A form that did not parse: its first error as a message (another seller's order is 404)."""
     if not order_exists(seller=request.seller, order_id=order_id):
         raise Http404
     messages.error(request, forms.first_error(form))
@@ -160,7 +173,7 @@ def _invalid_form(request: HttpRequest, order_id: int, form: forms.forms.Form) -
 @require_POST
 @member_required
 def start_handling_view(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _act(
+    return order_action(
         request,
         order_id,
         lambda: start_handling(order_id=order_id, seller=request.seller, actor=request.user),
@@ -173,9 +186,9 @@ def start_handling_view(request: HttpRequest, order_id: int) -> HttpResponse:
 def ship_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = forms.ShipForm(request.POST)
     if not form.is_valid():
-        return _invalid_form(request, order_id, form)
+        return invalid_order_form(request, order_id, form)
     data = form.cleaned_data
-    return _act(
+    return order_action(
         request,
         order_id,
         lambda: ship(
@@ -212,8 +225,8 @@ def _evidence_kwargs(request: HttpRequest, data: dict) -> dict:
 def add_evidence_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = forms.EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _invalid_form(request, order_id, form)
-    return _act(
+        return invalid_order_form(request, order_id, form)
+    return order_action(
         request,
         order_id,
         lambda: add_delivery_evidence(order_id=order_id, **_evidence_kwargs(request, form.cleaned_data)),
@@ -226,8 +239,8 @@ def add_evidence_view(request: HttpRequest, order_id: int) -> HttpResponse:
 def deliver_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = forms.EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _invalid_form(request, order_id, form)
-    return _act(
+        return invalid_order_form(request, order_id, form)
+    return order_action(
         request,
         order_id,
         lambda: deliver_with_evidence(order_id=order_id, **_evidence_kwargs(request, form.cleaned_data)),
@@ -240,9 +253,9 @@ def deliver_view(request: HttpRequest, order_id: int) -> HttpResponse:
 def cancel_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = forms.CancelForm(request.POST)
     if not form.is_valid():
-        return _invalid_form(request, order_id, form)
+        return invalid_order_form(request, order_id, form)
     data = form.cleaned_data
-    return _act(
+    return order_action(
         request,
         order_id,
         lambda: cancel_order(
@@ -286,7 +299,7 @@ def evidence_viewer(request: HttpRequest, evidence_id: int) -> HttpResponse:
 def record_attempt_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = forms.AttemptForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _invalid_form(request, order_id, form)
+        return invalid_order_form(request, order_id, form)
     data = form.cleaned_data
     outcome = {}
 
@@ -302,7 +315,7 @@ def record_attempt_view(request: HttpRequest, order_id: int) -> HttpResponse:
         )
         outcome["returned"] = attempt.order.status == Status.RETURNED
 
-    response = _act(request, order_id, perform, _("Intento de entrega registrado."))
+    response = order_action(request, order_id, perform, _("Intento de entrega registrado."))
     if outcome.get("returned"):
         messages.warning(request, _("Se alcanzó el máximo de intentos: la orden está «Devuelta al vendedor»."))
     return response
