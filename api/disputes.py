@@ -25,6 +25,7 @@ from api.orders import (
 )
 from core.errors import PayloadTooLarge
 from core.idempotency import run_idempotently
+from core.ids import MAX_ID
 from disputes.files import attachment_file_response
 from disputes.models import (
     CancellationReason,
@@ -116,7 +117,7 @@ class DisputeDetailSerializer(DisputeSerializer):
 
 
 class DisputeCreateSerializer(serializers.Serializer):
-    order_id = serializers.IntegerField(min_value=1)
+    order_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     reason = serializers.CharField(max_length=40, help_text="A dispute type usable by sellers: see /dispute-types/.")
     text = serializers.CharField(max_length=5000)
     responsible = serializers.CharField(max_length=150, help_text="Full name of whoever answers for it.")

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 
 
 class CoreConfig(AppConfig):
     name = "core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.ids import IdConverter
+
+        # `<id:...>` in every URL: ids a BIGINT can hold, anything else a plain 404
+        register_converter(IdConverter, "id")

@@ -353,7 +353,7 @@ class DisputeAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         file_view = self.admin_site.admin_view(self.file_view)
         return [
-            path("<int:attachment_id>/file/", file_view, name="disputes_disputeattachment_file"),
+            path("<id:attachment_id>/file/", file_view, name="disputes_disputeattachment_file"),
             *super().get_urls(),
         ]
 

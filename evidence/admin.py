@@ -127,12 +127,12 @@ class DeliveryEvidenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:evidence_id>/file/",
+                "<id:evidence_id>/file/",
                 self.admin_site.admin_view(self.file_view),
                 name="evidence_deliveryevidence_file",
             ),
             path(
-                "<int:evidence_id>/review/",
+                "<id:evidence_id>/review/",
                 self.admin_site.admin_view(self.review_view),
                 name="evidence_deliveryevidence_review",
             ),
@@ -199,7 +199,7 @@ class DeliveryAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:attempt_id>/photo/",
+                "<id:attempt_id>/photo/",
                 self.admin_site.admin_view(self.photo_view),
                 name="evidence_deliveryattempt_photo",
             ),

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
+from core.ids import parse_id
 from sellers.models import Membership, Seller
 
 
@@ -14,10 +15,8 @@ def seller_for_user(*, user: AbstractBaseUser, seller_id: int | str | None = Non
         return None
     memberships = memberships_of(user=user).order_by("seller__name", "seller_id")
     if seller_id not in (None, ""):
-        try:
-            chosen = memberships.filter(seller_id=int(seller_id)).first()
-        except (TypeError, ValueError):
-            chosen = None
+        wanted = parse_id(seller_id)
+        chosen = memberships.filter(seller_id=wanted).first() if wanted else None
         if chosen:
             return chosen.seller
     first = memberships.first()

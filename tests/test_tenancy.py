@@ -134,7 +134,7 @@ def tenant_objects(seller, user, *, base: int | None) -> dict[str, list]:
         deadline=shipped.placed_at + timedelta(hours=72), **pk(43),
     )  # fmt: skip
     return {
-        "int": [pending.pk, shipped.pk, item.pk, shipment.pk, evidence.pk, photo.pk, event.pk, notification.pk]
+        "id": [pending.pk, shipped.pk, item.pk, shipment.pk, evidence.pk, photo.pk, event.pk, notification.pk]
         + [penalty.pk]
         + [attempt.pk]
         + [dispute.pk, attachment.pk],
@@ -166,7 +166,7 @@ def tenants(db):
     user_b = MembershipFactory(seller=seller_b, user=UserFactory(username="tenant_b")).user
     own = tenant_objects(seller_a, user_a, base=None)
     foreign = tenant_objects(seller_b, user_b, base=FOREIGN_ID_BASE)
-    assert max(own["int"]) < FOREIGN_ID_BASE
+    assert max(own["id"]) < FOREIGN_ID_BASE
     return {"seller_a": seller_a, "user_a": user_a, "seller_b": seller_b, "own": own, "foreign": foreign}
 
 
@@ -243,3 +243,17 @@ def test_lists_and_counts_never_include_another_sellers_orders(tenants):
         assert not shown & foreign_ids
     all_tab = page.context["tabs"][0]
     assert all_tab["code"] == "" and all_tab["count"] == own_count
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.parameters[0][0] == "id"], ids=lambda r: r.template)
+def test_an_id_too_large_for_the_database_is_a_plain_404(route, tenants):
+    # a 30-digit id must not reach the database driver (overflow) and become a 500
+    client = client_for(route, tenants["user_a"])
+    url = route.fill("9" * 30)
+    assert client.get(url).status_code == 404
+
+
+def test_a_seller_header_too_large_for_the_database_is_refused_not_crashed(tenants):
+    client = client_for(Route("api/v1/orders/", ""), tenants["user_a"])
+    answer = client.get("/api/v1/orders/", HTTP_X_SELLER_ID="9" * 30)
+    assert answer.status_code == 403 and answer.json()["error"]["message"]

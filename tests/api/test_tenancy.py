@@ -11,7 +11,7 @@ from disputes.services import request_cancellation
 from orders.models import Status
 from tests.api.conftest import CANCEL_BODY, EVIDENCE_URL, SHIP_BODY, order_in, snapshot
 
-ORDER_ROUTES = [p for p in urlpatterns if isinstance(p, URLPattern) and "<int:order_id>" in str(p.pattern)]
+ORDER_ROUTES = [p for p in urlpatterns if isinstance(p, URLPattern) and "<id:order_id>" in str(p.pattern)]
 # a body that would be accepted for the owner, so only ownership can explain a refusal
 BODIES = {
     "api-order-ship": SHIP_BODY,
@@ -45,7 +45,7 @@ def test_another_sellers_order_is_404_and_untouched(api, foreign_orders, route):
     methods = [m for m in ("get", "post") if hasattr(route.callback.view_class, m)]
     for order in foreign_orders:
         before = snapshot(order)
-        url = "/api/v1/" + str(route.pattern).replace("<int:order_id>", str(order.pk))
+        url = "/api/v1/" + str(route.pattern).replace("<id:order_id>", str(order.pk))
         for method in methods:
             # when seller A's device calls the route with seller B's order id
             kwargs = {"format": "json"} if method == "post" else {}
@@ -68,7 +68,7 @@ def test_same_route_works_for_the_owner(api, make_order, route):
     order = make_order(status)
     if "cancellation-request" in route.name:  # accept/reject answer the buyer's pending request
         request_cancellation(order_id=order.pk, seller=order.seller)
-    url = "/api/v1/" + str(route.pattern).replace("<int:order_id>", str(order.pk))
+    url = "/api/v1/" + str(route.pattern).replace("<id:order_id>", str(order.pk))
     method = "post" if hasattr(route.callback.view_class, "post") else "get"
     kwargs = {"format": "json"} if method == "post" else {}
     response = getattr(api, method)(url, BODIES.get(route.name, {}), **kwargs)
