@@ -92,10 +92,14 @@ def tenant_objects(seller, user, *, base: int | None) -> dict[str, list]:
     def pk(offset: int) -> dict:
         return {"pk": base + offset} if base else {}
 
-    pending = OrderFactory(seller=seller, **pk(1))
+    # B's rows carry a marker that must never show up in any page or answer of A
+    marker = {"buyer_full_name": f"Foráneo {base}", "number": f"F{base}1"} if base else {}
+    pending = OrderFactory(seller=seller, **marker, **pk(1))
     item = StockItemFactory(seller=seller, **pk(2))
     OrderLineFactory(order=pending, sku=item.sku, **pk(3))
-    shipped = OrderFactory(seller=seller, status=Status.SHIPPED, **pk(4))
+    if base:
+        marker = {"buyer_full_name": f"Foráneo {base}", "number": f"F{base}4"}
+    shipped = OrderFactory(seller=seller, status=Status.SHIPPED, **marker, **pk(4))
     shipment = Shipment.objects.create(
         order=shipped, seller=seller, carrier="Olva", tracking_number="T-1", shipped_at=shipped.placed_at, **pk(5)
     )
@@ -257,3 +261,24 @@ def test_a_seller_header_too_large_for_the_database_is_refused_not_crashed(tenan
     client = client_for(Route("api/v1/orders/", ""), tenants["user_a"])
     answer = client.get("/api/v1/orders/", HTTP_X_SELLER_ID="9" * 30)
     assert answer.status_code == 403 and answer.json()["error"]["message"]
+
+
+def routes_without_an_id() -> list[Route]:
+    found = {}
+    for route in walk(get_resolver().url_patterns):
+        if route.template.startswith(NOT_TENANT_SCOPED) or route.parameters or "(?P" in route.template:
+            continue
+        found[route.template] = route
+    return sorted(found.values(), key=lambda r: r.template)
+
+
+@pytest.mark.parametrize("route", routes_without_an_id(), ids=lambda r: r.template or "/")
+def test_no_list_page_or_endpoint_shows_another_sellers_data(route, tenants):
+    # every page and endpoint without an id (lists, counts, exports) read as seller A...
+    client = client_for(route, tenants["user_a"])
+    answer = client.get("/" + route.template)
+    body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+    # ...never names B's orders or buyers, whatever it is
+    assert answer.status_code in (200, 302, 405), answer.status_code
+    assert f"Foráneo {FOREIGN_ID_BASE}".encode() not in body
+    assert f"F{FOREIGN_ID_BASE}".encode() not in body
