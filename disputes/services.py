@@ -7,7 +7,7 @@ Notices for the seller's people are announced after commit (disputes.signals.sel
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.errors import Conflict, DomainError, InvalidTransition, NotFound, ValidationFailed
 from disputes.models import (
@@ -75,9 +76,19 @@ def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
 
 
-def _notify(*, seller_id: int, order_id: int | None, kind: str, text: str) -> None:
+def _message(template: str, **params) -> Callable[[], str]:
+    """A notice text to render later in each UI language; a callable param gives a translated label."""
+
+    def render() -> str:
+        return _(template) % {name: value() if callable(value) else str(value) for name, value in params.items()}
+
+    return render
+
+
+def _notify(*, seller_id: int, order_id: int | None, kind: str, render: Callable[[], str]) -> None:
+    """After commit, a notice to the seller's members; `render()` is called once per UI language."""
     transaction.on_commit(
-        lambda: seller_notice.send(sender=Dispute, seller_id=seller_id, order_id=order_id, kind=kind, text=text),
+        lambda: seller_notice.send(sender=Dispute, seller_id=seller_id, order_id=order_id, kind=kind, render=render),
         robust=True,
     )
 
@@ -191,8 +202,11 @@ def request_cancellation(
                 seller_id=seller.pk,
                 order_id=order.pk,
                 kind=NOTICE_CANCELLATION_REQUEST,
-                text=_("El comprador pidió cancelar la orden #%(number)s: responde antes de %(deadline)s.")
-                % {"number": order.number, "deadline": timezone.localtime(request.deadline).strftime("%d/%m %H:%M")},
+                render=_message(
+                    gettext_noop("El comprador pidió cancelar la orden #%(number)s: responde antes de %(deadline)s."),
+                    number=order.number,
+                    deadline=timezone.localtime(request.deadline).strftime("%d/%m %H:%M"),
+                ),
             )
     except IntegrityError:
         if reference:
@@ -405,19 +419,21 @@ def open_dispute(
                 },
             )
             if awaits_seller:
-                notice = _(
-                    "Nueva controversia en la orden #%(number)s (%(reason)s): responde antes de %(deadline)s."
-                ) % {
-                    "number": order.number,
-                    "reason": reason.label_es,
-                    "deadline": timezone.localtime(dispute.respond_by).strftime("%d/%m %H:%M"),
-                }
+                notice = _message(
+                    gettext_noop(
+                        "Nueva controversia en la orden #%(number)s (%(reason)s): responde antes de %(deadline)s."
+                    ),
+                    number=order.number,
+                    reason=lambda: reason.label,
+                    deadline=timezone.localtime(dispute.respond_by).strftime("%d/%m %H:%M"),
+                )
             else:
-                notice = _("Se abrió una controversia en la orden #%(number)s (%(reason)s).") % {
-                    "number": order.number,
-                    "reason": reason.label_es,
-                }
-            _notify(seller_id=seller.pk, order_id=order.pk, kind=NOTICE_DISPUTE, text=notice)
+                notice = _message(
+                    gettext_noop("Se abrió una controversia en la orden #%(number)s (%(reason)s)."),
+                    number=order.number,
+                    reason=lambda: reason.label,
+                )
+            _notify(seller_id=seller.pk, order_id=order.pk, kind=NOTICE_DISPUTE, render=notice)
     except IntegrityError:
         if reference:
             existing = Dispute.objects.filter(order_id=order_id, seller=seller, reference=reference).first()
@@ -547,8 +563,10 @@ def post_message(
                     seller_id=seller.pk,
                     order_id=dispute.order_id,
                     kind=NOTICE_DISPUTE_MESSAGE,
-                    text=_("Nuevo mensaje en la controversia de la orden #%(number)s.")
-                    % {"number": dispute.order.number},
+                    render=_message(
+                        gettext_noop("Nuevo mensaje en la controversia de la orden #%(number)s."),
+                        number=dispute.order.number,
+                    ),
                 )
     except IntegrityError:
         _delete_files(stored)
@@ -672,8 +690,11 @@ def resolve_dispute(
             seller_id=dispute.seller_id,
             order_id=order.pk,
             kind=NOTICE_DISPUTE,
-            text=_("La controversia de la orden #%(number)s se resolvió: %(resolution)s.")
-            % {"number": order.number, "resolution": Resolution(outcome).label},
+            render=_message(
+                gettext_noop("La controversia de la orden #%(number)s se resolvió: %(resolution)s."),
+                number=order.number,
+                resolution=Resolution(outcome).label,
+            ),
         )
     return dispute
 
@@ -791,14 +812,14 @@ def warn_approaching_deadlines(*, now: datetime | None = None) -> int:
                     seller_id=request.seller_id,
                     order_id=request.order_id,
                     kind=NOTICE_DEADLINE_WARNING,
-                    text=_(
-                        "La solicitud de cancelación de la orden #%(number)s vence el %(deadline)s: "
-                        "si no respondes, se acepta."
-                    )
-                    % {
-                        "number": request.order.number,
-                        "deadline": timezone.localtime(request.deadline).strftime("%d/%m %H:%M"),
-                    },
+                    render=_message(
+                        gettext_noop(
+                            "La solicitud de cancelación de la orden #%(number)s vence el %(deadline)s: "
+                            "si no respondes, se acepta."
+                        ),
+                        number=request.order.number,
+                        deadline=timezone.localtime(request.deadline).strftime("%d/%m %H:%M"),
+                    ),
                 )
     disputes = Dispute.objects.filter(
         status=DisputeStatus.AWAITING_SELLER, warned_at__isnull=True, respond_by__lte=horizon, respond_by__gt=now
@@ -813,13 +834,13 @@ def warn_approaching_deadlines(*, now: datetime | None = None) -> int:
                     seller_id=dispute.seller_id,
                     order_id=dispute.order_id,
                     kind=NOTICE_DEADLINE_WARNING,
-                    text=_(
-                        "La controversia de la orden #%(number)s vence el %(deadline)s: "
-                        "si no respondes, se resuelve a favor del comprador."
-                    )
-                    % {
-                        "number": dispute.order.number,
-                        "deadline": timezone.localtime(dispute.respond_by).strftime("%d/%m %H:%M"),
-                    },
+                    render=_message(
+                        gettext_noop(
+                            "La controversia de la orden #%(number)s vence el %(deadline)s: "
+                            "si no respondes, se resuelve a favor del comprador."
+                        ),
+                        number=dispute.order.number,
+                        deadline=timezone.localtime(dispute.respond_by).strftime("%d/%m %H:%M"),
+                    ),
                 )
     return sent

@@ -6,5 +6,5 @@ receiver in notifications/receivers.py writes the in-panel notice (notify_member
 
 from django.dispatch import Signal
 
-# kwargs: seller_id, order_id, kind (a NotificationKind value), text
+# kwargs: seller_id, order_id, kind (a NotificationKind value), render (text in the active language)
 seller_notice = Signal()

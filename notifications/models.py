@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
@@ -27,6 +28,8 @@ class Notification(models.Model):
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("tipo"), max_length=32, choices=NotificationKind.choices)
     text = models.CharField(_("texto"), max_length=300)
+    # the same text in every language of settings.LANGUAGES, rendered when the notice is written
+    texts = models.JSONField(_("textos por idioma"), default=dict, blank=True)
     read_at = models.DateTimeField(_("leída"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -50,3 +53,9 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def localized_text(self) -> str:
+        """The text in the reader's language, falling back to the default one."""
+        language = get_language() or ""
+        return self.texts.get(language) or self.texts.get(language.split("-")[0]) or self.text
