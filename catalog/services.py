@@ -46,3 +46,17 @@ def release_stock(*, seller: Seller, quantities: dict[int, int]) -> None:
     """Give back reserved units (stock item id -> units), e.g. when a handled order is canceled."""
     for stock_item_id, qty in sorted(quantities.items()):
         StockItem.objects.filter(pk=stock_item_id, seller=seller).update(quantity_reserved=F("quantity_reserved") - qty)
+
+
+def consume_stock(*, seller: Seller, quantities: dict[int, int]) -> None:
+    """Reserved units leave the warehouse (shipped): off the shelf and out of the reservation."""
+    for stock_item_id, qty in sorted(quantities.items()):
+        StockItem.objects.filter(pk=stock_item_id, seller=seller).update(
+            quantity_on_hand=F("quantity_on_hand") - qty, quantity_reserved=F("quantity_reserved") - qty
+        )
+
+
+def restock(*, seller: Seller, quantities: dict[int, int]) -> None:
+    """Units come back to the shelf (a parcel returned to the seller)."""
+    for stock_item_id, qty in sorted(quantities.items()):
+        StockItem.objects.filter(pk=stock_item_id, seller=seller).update(quantity_on_hand=F("quantity_on_hand") + qty)

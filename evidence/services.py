@@ -24,6 +24,7 @@ from evidence.models import (
 from evidence.selectors import valid_evidence
 from evidence.signals import delivery_attempt_recorded, evidence_reviewed
 from evidence.validation import PreparedFile, prepare_upload
+from fulfillment.services import restock_returned
 from orders.models import Order, Status
 from orders.workflow import TRANSITIONS, record_event, transition
 from sellers.models import LogisticsMode, Seller
@@ -469,6 +470,7 @@ def record_failed_attempt(
                     action="return_to_seller",
                     actor=actor,
                     payload={"after_attempts": attempt.number, "reason": reason},
+                    guard=lambda returned_order: restock_returned(order=returned_order),
                 )
             transaction.on_commit(
                 lambda: delivery_attempt_recorded.send(

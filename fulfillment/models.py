@@ -41,7 +41,10 @@ class StockReservation(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="stock_reservations")
     stock_item = models.ForeignKey(StockItem, on_delete=models.PROTECT, related_name="reservations")
     quantity = models.PositiveIntegerField()
+    # held -> released (canceled before shipping) or shipped (units left the warehouse) -> restocked (returned)
     released_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    restocked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -51,6 +54,14 @@ class StockReservation(models.Model):
             # one reservation per order and SKU, however often "Iniciar manejo" is pressed
             models.UniqueConstraint(fields=["order", "stock_item"], name="reservation_unique_order_item"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="reservation_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True) | Q(shipped_at__isnull=True),
+                name="reservation_released_or_shipped",
+            ),
+            models.CheckConstraint(
+                condition=Q(restocked_at__isnull=True) | Q(shipped_at__isnull=False),
+                name="reservation_restock_after_ship",
+            ),
         ]
 
     def __str__(self) -> str:

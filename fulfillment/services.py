@@ -6,7 +6,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.services import release_stock, reserve_stock
+from catalog.services import consume_stock, release_stock, reserve_stock, restock
 from core.errors import Conflict, ValidationFailed
 from fulfillment.deadlines import raise_if_late
 from fulfillment.models import PenaltyRule, Shipment, StockReservation
@@ -98,6 +98,7 @@ def ship(
                 _("La fecha de envío no puede ser anterior a la compra."),
                 fields={"shipped_at": [_("anterior a la compra")]},
             )
+        ship_reserved_stock(order=order)
         Shipment.objects.create(
             order=order,
             seller=seller,
@@ -114,9 +115,27 @@ def ship(
 
 
 def release_reservations(*, order: Order) -> None:
-    """Give the order's held units back to stock (cancellation after handling, returns)."""
-    open_reservations = StockReservation.objects.filter(order=order, released_at__isnull=True)
-    quantities = dict(open_reservations.values_list("stock_item_id", "quantity"))
+    """Give the order's held units back to stock (canceled before its parcel left)."""
+    held = StockReservation.objects.filter(order=order, released_at__isnull=True, shipped_at__isnull=True)
+    quantities = dict(held.values_list("stock_item_id", "quantity"))
     if quantities:
         release_stock(seller=order.seller, quantities=quantities)
-        open_reservations.update(released_at=timezone.now())
+        held.update(released_at=timezone.now())
+
+
+def ship_reserved_stock(*, order: Order) -> None:
+    """The parcel left: its held units come off the shelf for good."""
+    held = StockReservation.objects.filter(order=order, released_at__isnull=True, shipped_at__isnull=True)
+    quantities = dict(held.values_list("stock_item_id", "quantity"))
+    if quantities:
+        consume_stock(seller=order.seller, quantities=quantities)
+        held.update(shipped_at=timezone.now())
+
+
+def restock_returned(*, order: Order) -> None:
+    """A returned parcel puts its units back on the shelf, once."""
+    shipped = StockReservation.objects.filter(order=order, shipped_at__isnull=False, restocked_at__isnull=True)
+    quantities = dict(shipped.values_list("stock_item_id", "quantity"))
+    if quantities:
+        restock(seller=order.seller, quantities=quantities)
+        shipped.update(restocked_at=timezone.now())

@@ -8,9 +8,9 @@ from django.utils import timezone
 from core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from disputes.services import cancel_order
 from evidence.models import DeliveryEvidence
-from evidence.services import add_delivery_evidence, deliver
+from evidence.services import add_delivery_evidence, deliver, record_failed_attempt
 from fulfillment.models import Shipment
-from fulfillment.services import ship, start_handling
+from fulfillment.services import release_reservations, ship, start_handling
 from orders.models import Order, OrderEvent, Status
 from orders.workflow import SELLER_ACTIONS, TRANSITIONS, allowed_actions, transition
 from tests.factories import OrderFactory, order_with_stock
@@ -244,3 +244,34 @@ def test_cancel_records_who_why_and_when(seller, owner):
     assert order.status == Status.CANCELED and order.canceled_at is not None
     assert order.cancellation.responsible == "Ana Pérez"
     assert OrderEvent.objects.get(order=order, kind="cancel").payload["cancellation_type"] == "canceled_by_seller"
+
+
+def test_stock_follows_the_parcel_held_shipped_and_returned(seller, owner):
+    # given 5 on hand and an order for 2
+    order = order_with_stock(seller=seller, quantity=2, on_hand=5)
+    item = seller.stock_items.get(sku=order.lines.get().sku)
+
+    def shelf():
+        item.refresh_from_db()
+        return item.quantity_on_hand, item.quantity_reserved
+
+    # "Iniciar manejo" holds 2; "Realizar envío" takes them off the shelf
+    start_handling(order_id=order.id, seller=seller, actor=owner)
+    assert shelf() == (5, 2)
+    ship(order_id=order.id, seller=seller, actor=owner, **SHIP_ARGS)
+    assert shelf() == (3, 0)
+    # when the courier gives up after the contract's attempts, the parcel comes back to the shelf, once
+    for _attempt in range(seller.contract.max_delivery_attempts):
+        record_failed_attempt(order_id=order.id, seller=seller, actor=owner, reason="buyer_absent")
+    order.refresh_from_db()
+    assert order.status == Status.RETURNED
+    assert shelf() == (5, 0)
+
+
+def test_a_cancellation_before_shipping_releases_the_hold(seller, owner):
+    order = order_with_stock(seller=seller, quantity=2, on_hand=5)
+    start_handling(order_id=order.id, seller=seller, actor=owner)
+    release_reservations(order=order)
+    release_reservations(order=order)  # twice: once in effect
+    item = seller.stock_items.get(sku=order.lines.get().sku)
+    assert (item.quantity_on_hand, item.quantity_reserved) == (5, 0)
