@@ -30,6 +30,8 @@ def live_tokens_of(*, user) -> QuerySet[DeviceToken]:
 
 
 def issue_device_token(*, user, device_name: str) -> tuple[DeviceToken, str]:
+    # the user's expired tokens go here, at login, rather than on every authenticated request
+    DeviceToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     # knox's manager stores only the digest and hands back the token text once
     return DeviceToken.objects.create(user=user, device_name=device_name.strip())
 

@@ -21,6 +21,14 @@ LAST_USED_RESOLUTION = timedelta(minutes=5)
 class DeviceTokenAuthentication(TokenAuthentication):
     """knox's `Authorization: Token <token>`, noting when each device was last seen."""
 
+    def _cleanup_token(self, auth_token) -> bool:
+        """Refuse (and delete) this token if expired. knox also loads every other token of the user
+        on each request to purge expired ones; that is done at login instead (issue_device_token)."""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            auth_token.delete()
+            return True
+        return False
+
     def authenticate_credentials(self, token):
         user, auth_token = super().authenticate_credentials(token)
         now = timezone.now()

@@ -87,8 +87,20 @@ def test_token_expires(owner, settings):
         assert client.get("/api/v1/orders/counts/").status_code == 200
         # when its lifetime has passed
         traveller.shift(settings.REST_KNOX["TOKEN_TTL"] + timedelta(minutes=1))
-        # then it no longer opens the API
+        # then it no longer opens the API, and is gone
         assert client.get("/api/v1/orders/counts/").status_code == 401
+        assert not DeviceToken.objects.filter(user=owner).exists()
+
+
+def test_logging_in_again_purges_the_users_expired_tokens(owner, settings):
+    # given an old device's token that has expired
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        login(owner.username, device_name="Viejo")
+        traveller.shift(settings.REST_KNOX["TOKEN_TTL"] + timedelta(minutes=1))
+        # when the user logs in from a new device
+        login(owner.username, device_name="Nuevo")
+    # then only the live token is kept
+    assert list(DeviceToken.objects.filter(user=owner).values_list("device_name", flat=True)) == ["Nuevo"]
 
 
 def test_logout_revokes_only_the_current_token(owner):
