@@ -43,6 +43,22 @@ AUTH_PARAMS = {
 DENIED = b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>%s</Message></Error>'
 
 
+class SignedAt(S3SigV4QueryAuth):
+    """Signs as of the URL's own X-Amz-Date: botocore's add_auth would use "now", and a second
+    ticking between presigning and checking would then look like a forged signature."""
+
+    def __init__(self, signed_at: datetime, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signed_at = signed_at
+
+    def add_auth(self, request) -> None:
+        request.context["timestamp"] = self.signed_at.strftime("%Y%m%dT%H%M%SZ")
+        self._modify_request_before_signing(request)
+        canonical_request = self.canonical_request(request)
+        signature = self.signature(self.string_to_sign(request, canonical_request), request)
+        self._inject_signature_to_request(request, signature)
+
+
 class PresignedUrlGate:
     """WSGI middleware: what AWS does with a presigned URL that moto leaves out."""
 
@@ -67,8 +83,7 @@ class PresignedUrlGate:
         rest = [(k, v) for k, v in parse_qsl(environ["QUERY_STRING"], keep_blank_values=True) if k not in AUTH_PARAMS]
         url = f"http://{environ['HTTP_HOST']}{environ.get('RAW_URI') or environ['PATH_INFO']}".split("?")[0]
         request = AWSRequest(method=environ["REQUEST_METHOD"], url=url + ("?" + urlencode(rest) if rest else ""))
-        request.context["timestamp"] = query["X-Amz-Date"]
-        S3SigV4QueryAuth(Credentials(ACCESS_KEY, SECRET_KEY), "s3", REGION, expires=expires).add_auth(request)
+        SignedAt(signed_at, Credentials(ACCESS_KEY, SECRET_KEY), "s3", REGION, expires=expires).add_auth(request)
         expected = dict(parse_qsl(request.url.split("?", 1)[1]))["X-Amz-Signature"]
         if expected != query["X-Amz-Signature"]:
             return "The request signature we calculated does not match the signature you provided"

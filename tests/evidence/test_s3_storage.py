@@ -95,6 +95,16 @@ def test_a_presigned_url_stops_working_once_expired(device, seller, owner, bucke
     assert requests.get(fresh, timeout=10).status_code == 200
 
 
+def test_a_presigned_url_still_works_a_few_seconds_after_it_was_issued(device, seller, owner, bucket):
+    # given a URL presigned a few seconds ago (its X-Amz-Date is no longer "now")
+    order = order_in(Status.SHIPPED, seller=seller, actor=owner, with_evidence=False)
+    evidence_id = send_photo(device, order, jpeg_bytes()).json()["id"]
+    with time_machine.travel(timezone.now() - timedelta(seconds=5), tick=False):
+        url = device.get(f"/api/v1/evidence/{evidence_id}/").json()["download_url"]
+    # then it still opens: the signature is checked as of when it was made
+    assert requests.get(url, timeout=10).status_code == 200
+
+
 def test_the_bucket_holds_no_public_object(device, seller, owner, bucket, s3_client):
     # given photos, a PDF guide and a thumbnail in the bucket
     order = order_in(Status.SHIPPED, seller=seller, actor=owner, with_evidence=False)
