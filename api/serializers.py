@@ -11,7 +11,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from evidence.files import has_public_url, presigned_url
+from core.files import presigned_url
+from evidence.files import has_public_url
 from evidence.models import AttemptReason, DeliveryAttempt, DeliveryEvidence, EvidenceKind
 from fulfillment.selectors import sla_clock
 from orders.models import DeliveryMethod, DocumentType, Order, OrderEvent, OrderLine, PaymentMethod, PaymentStatus

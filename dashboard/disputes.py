@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import format_lazy
@@ -140,7 +140,7 @@ def dispute_reply(request: HttpRequest, dispute_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def dispute_attachment_file(request: HttpRequest, attachment_id: int) -> FileResponse:
+def dispute_attachment_file(request: HttpRequest, attachment_id: int) -> HttpResponse:
     """Attachments are private: streamed here to members of their seller only."""
     try:
         attachment = attachment_for_member(user=request.user, attachment_id=attachment_id)

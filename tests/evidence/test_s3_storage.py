@@ -6,14 +6,16 @@ from datetime import timedelta
 import pytest
 import requests
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from disputes.services import open_dispute, post_message
 from evidence.models import DeliveryEvidence
 from orders.models import Status
 from tests.api.conftest import order_in
-from tests.evidence.conftest import bucket_keys, jpeg_bytes, phone_exif, upload
+from tests.evidence.conftest import bucket_keys, jpeg_bytes, phone_exif, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +125,30 @@ def test_the_bucket_holds_no_public_object(device, seller, owner, bucket, s3_cli
     # and the bucket has no policy that would open it
     with pytest.raises(s3_client.exceptions.ClientError):
         s3_client.get_bucket_policy(Bucket=bucket)
+
+
+def test_dispute_attachments_are_served_like_evidence_from_the_private_bucket(client, seller, owner, bucket):
+    # given a dispute message with a photo attached, stored in the bucket
+    order = order_in(Status.SHIPPED, seller=seller, actor=owner, with_evidence=False)
+    dispute, _created = open_dispute(
+        order_id=order.pk,
+        seller=seller,
+        actor=owner,
+        party="seller",
+        reason_code="canceled_by_seller",
+        text="Quiebre de stock",
+        responsible="Ana",
+    )
+    message = post_message(
+        dispute_id=dispute.pk,
+        seller=seller,
+        actor=owner,
+        party="seller",
+        text="Foto del almacén",
+        attachments=[SimpleUploadedFile("almacen.png", png_bytes(), content_type="image/png")],
+    )
+    attachment = message.attachments.get()
+    # when a member opens it, the web process redirects to a presigned URL instead of streaming it
+    answer = client_logged_in(client, owner).get(reverse("dashboard:dispute_attachment", args=[attachment.pk]))
+    assert answer.status_code == 302 and "X-Amz-Signature=" in answer["Location"]
+    assert requests.get(answer["Location"], timeout=10).status_code == 200
