@@ -187,20 +187,11 @@ def ship_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = forms.ShipForm(request.POST)
     if not form.is_valid():
         return invalid_order_form(request, order_id, form)
-    data = form.cleaned_data
+    # the form's fields are the service's keyword arguments
     return order_action(
         request,
         order_id,
-        lambda: ship(
-            order_id=order_id,
-            seller=request.seller,
-            actor=request.user,
-            carrier=data["carrier"],
-            tracking_number=data["tracking_number"],
-            tracking_url=data["tracking_url"],
-            guide_number=data["guide_number"],
-            shipped_at=data["shipped_at"],
-        ),
+        lambda: ship(order_id=order_id, seller=request.seller, actor=request.user, **form.cleaned_data),
         _("Envío registrado: la orden está «Enviada»."),
     )
 
@@ -254,18 +245,10 @@ def cancel_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = forms.CancelForm(request.POST)
     if not form.is_valid():
         return invalid_order_form(request, order_id, form)
-    data = form.cleaned_data
     return order_action(
         request,
         order_id,
-        lambda: cancel_order(
-            order_id=order_id,
-            seller=request.seller,
-            actor=request.user,
-            cancellation_type=data["cancellation_type"],
-            text=data["text"],
-            responsible=data["responsible"],
-        ),
+        lambda: cancel_order(order_id=order_id, seller=request.seller, actor=request.user, **form.cleaned_data),
         _("Orden cancelada."),
     )
 
