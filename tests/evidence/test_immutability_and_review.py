@@ -219,3 +219,13 @@ def test_a_seller_cannot_review(shipped, owner):
         review_evidence(evidence_id=evidence.pk, reviewer=owner, decision="accepted")
     evidence.refresh_from_db()
     assert evidence.review_state == "pending"
+
+
+def test_the_database_trigger_guards_the_same_fields_as_the_model():
+    # migrations keep a frozen copy of the list; a field made immutable later needs a new trigger migration
+    import importlib
+
+    from evidence.models import IMMUTABLE_FIELDS
+
+    migration = importlib.import_module("evidence.migrations.0003_immutable_evidence_trigger")
+    assert tuple(migration.IMMUTABLE_FIELDS) == tuple(IMMUTABLE_FIELDS)
