@@ -1,6 +1,7 @@
 """Order list at scale: API and dashboard, first page and a page 1,000 pages deep.
 
     .venv/bin/python bench/order_list.py [--orders 1000000 --sellers 10000 --big 100000 --requests 200]
+                                         [--deep-page 1000]
 
 Seeds PostgreSQL (BENCH_DATABASE_URL, default database sellercenter_bench) set-based, then serves
 each page in-process through Django's test client and prints p50/p95 of the whole request and of
@@ -11,13 +12,13 @@ Run by hand; never part of the test suite.
 from __future__ import annotations
 
 import argparse
+import importlib
 import statistics
 import time
 
 import seed
 
 PAGE_SIZE = 10  # a size both the API and the dashboard offer
-DEEP_PAGE = 1000
 STATUS = "shipped"
 
 
@@ -71,6 +72,7 @@ def main() -> None:
     parser.add_argument("--sellers", type=int, default=10_000)
     parser.add_argument("--big", type=int, default=100_000, help="orders of the one big seller")
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--deep-page", type=int, default=1000, help="which page is the deep one")
     args = parser.parse_args()
 
     seed.ensure_database()
@@ -89,7 +91,8 @@ def main() -> None:
 
     setup_test_environment()  # lets the test client see the dashboard's template context
     user, seller = identity["user"], identity["seller"]
-    deep_offset = PAGE_SIZE * (DEEP_PAGE - 1)
+    deep_offset = PAGE_SIZE * (args.deep_page - 1)
+    deep = f"page {args.deep_page}"
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM orders_order WHERE seller_id = %s AND status = %s", [seller.pk, STATUS])
         matching = cursor.fetchone()[0]
@@ -100,7 +103,7 @@ def main() -> None:
             [seller.pk, STATUS, deep_offset - 1],
         )
         boundary_placed_at, boundary_id = cursor.fetchone()
-    print(f"seller {seller.pk}: {matching:,} orders '{STATUS}'; page size {PAGE_SIZE}; deep page = page {DEEP_PAGE}")
+    print(f"seller {seller.pk}: {matching:,} orders '{STATUS}'; page size {PAGE_SIZE}; deep page = {deep}")
 
     raw_sql = (
         "SELECT o.id, o.number, o.placed_at, o.buyer_full_name, o.total, o.currency, o.status, "
@@ -151,16 +154,55 @@ def main() -> None:
         rows = keyset_page(order_list(seller=seller, status=STATUS), size=PAGE_SIZE, after=after).rows
         assert len(rows) == PAGE_SIZE and rows[0].site.name
 
+    # Floors: what any Django request costs on top of the same raw query, to read the ratios against.
+    # "Django floor" is a bare view behind the project's middleware; "+ device token" adds DRF and
+    # the token check every API call needs. Neither exists in the application.
+    from django.conf import settings
+    from django.http import JsonResponse
+    from django.urls import clear_url_caches, path
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    from api.authentication import DeviceTokenAuthentication
+
+    def raw_page_rows():
+        with connection.cursor() as cursor:
+            cursor.execute(raw_sql.format(keyset=""), [seller.pk, STATUS, PAGE_SIZE])
+            columns = [column.name for column in cursor.description]
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def bare_view(request):
+        return JsonResponse({"results": raw_page_rows()})
+
+    class TokenView(APIView):
+        authentication_classes = [DeviceTokenAuthentication]
+
+        def get(self, request):
+            assert request.user.is_authenticated
+            return Response({"results": raw_page_rows()})
+
+    # appended to the project's URLconf for this process only
+    project_urls = importlib.import_module(settings.ROOT_URLCONF)
+    project_urls.urlpatterns += [path("bench-floor/bare/", bare_view), path("bench-floor/token/", TokenView.as_view())]
+    clear_url_caches()
+
+    def floor_get(client, url):
+        answer = client.get(url)
+        assert answer.status_code == 200, answer.content[:300]
+        assert len(answer.json()["results"]) == PAGE_SIZE
+
     cases = [
         ("raw SQL, first page", raw_first, None),
-        ("raw SQL, page 1000", raw_deep, None),
+        (f"raw SQL, {deep}", raw_deep, None),
+        ("Django floor, first page", lambda: floor_get(dashboard, "/bench-floor/bare/"), "raw SQL, first page"),
+        ("+ device token, first page", lambda: floor_get(api, "/bench-floor/token/"), "raw SQL, first page"),
         ("ORM selector, first page", orm_page, "raw SQL, first page"),
-        ("ORM selector, page 1000", lambda: orm_page(dashboard_cursor), "raw SQL, page 1000"),
+        (f"ORM selector, {deep}", lambda: orm_page(dashboard_cursor), f"raw SQL, {deep}"),
         ("API, first page", lambda: api_get("/api/v1/orders/", list_params), "raw SQL, first page"),
         (
-            "API, page 1000",
+            f"API, {deep}",
             lambda: api_get(api_deep_cursor + f"&status={STATUS}&page_size={PAGE_SIZE}"),
-            "raw SQL, page 1000",
+            f"raw SQL, {deep}",
         ),
         (
             "dashboard, first page",
@@ -168,14 +210,14 @@ def main() -> None:
             "raw SQL, first page",
         ),
         (
-            "dashboard, page 1000",
+            f"dashboard, {deep}",
             lambda: dashboard_get({"status": STATUS, "per_page": PAGE_SIZE, "after": dashboard_cursor}),
-            "raw SQL, page 1000",
+            f"raw SQL, {deep}",
         ),
     ]
     results = {}
     print(
-        f"\n{'case':26} {'p50 ms':>8} {'p95 ms':>8} {'SQL p50':>8} {'SQL p95':>8} {'queries':>7} "
+        f"\n{'case':28} {'p50 ms':>8} {'p95 ms':>8} {'SQL p50':>8} {'SQL p95':>8} {'queries':>7} "
         f"{'p95/raw':>8} {'SQL p95/raw':>11}"
     )
     for label, fetch, baseline in cases:
@@ -187,12 +229,13 @@ def main() -> None:
             ratio = f"{result['p95'] / raw_p95:.1f}x"
             sql_ratio = f"{result['sql_p95'] / raw_p95:.1f}x"
         print(
-            f"{label:26} {result['p50']:8.2f} {result['p95']:8.2f} {result['sql_p50']:8.2f} "
+            f"{label:28} {result['p50']:8.2f} {result['p95']:8.2f} {result['sql_p50']:8.2f} "
             f"{result['sql_p95']:8.2f} {result['queries']:7d} {ratio:>8} {sql_ratio:>11}"
         )
+    print()
     for interface in ("API", "dashboard"):
-        first, deep = results[f"{interface}, first page"], results[f"{interface}, page 1000"]
-        print(f"{interface}: page 1000 p95 / first page p95 = {deep['p95'] / first['p95']:.2f} (target <= 1.5)")
+        first, deep_result = results[f"{interface}, first page"], results[f"{interface}, {deep}"]
+        print(f"{interface}: {deep} p95 / first page p95 = {deep_result['p95'] / first['p95']:.2f} (target <= 1.5)")
     DeviceToken.objects.filter(device_name="bench").delete()
 
 

@@ -102,7 +102,7 @@ def seed_orders(*, total_orders: int, sellers: int, big_seller_orders: int) -> d
                 delivery_method, shipping_address, shipping_district, shipping_city, shipping_region,
                 shipping_reference, pickup_point_name, subtotal, shipping_total, total, currency,
                 payment_method, payment_status, logistics_mode, status, handling_deadline,
-                created_at, updated_at)
+                on_hold_reason, created_at, updated_at)
             SELECT
                 CASE WHEN g <= %(big)s THEN 1 ELSE 2 + (g %% (%(sellers)s - 1)) END,
                 1 + (g %% 2), g::text, 'EXT-' || g,
@@ -112,7 +112,7 @@ def seed_orders(*, total_orders: int, sellers: int, big_seller_orders: int) -> d
                 100, 0, 100, 'PEN', 'card', 'paid', 'own_courier',
                 (ARRAY['pending_handling','ready_to_ship','shipped','delivered','canceled'])[1 + g %% 5],
                 now() - (g * interval '7 seconds') + interval '24 hours',
-                now(), now()
+                '', now(), now()
             FROM generate_series(1, %(total)s) AS g
             """,
             {"big": big_seller_orders, "sellers": sellers, "total": big_seller_orders + rest},
