@@ -6,7 +6,8 @@ from sellers.models import Membership, Seller
 
 
 def memberships_of(*, user: AbstractBaseUser) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user, seller__is_active=True).select_related("seller")
+    # the contract comes along: the order lists' SLA clocks read its terms
+    return Membership.objects.filter(user=user, seller__is_active=True).select_related("seller__contract")
 
 
 def seller_for_user(*, user: AbstractBaseUser, seller_id: int | str | None = None) -> Seller | None:
