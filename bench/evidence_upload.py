@@ -135,9 +135,10 @@ def percentile(values: list[float], share: float) -> float:
 def wait_until_up(url: str) -> None:
     for _ in range(200):
         try:
-            requests.get(url, timeout=1)
+            # the first answer of a cold worker can take seconds on a slow machine
+            requests.get(url, timeout=10)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)
     raise SystemExit("the web process did not start")
 
