@@ -6,7 +6,8 @@ def current_seller(request):
     if not user or not user.is_authenticated:
         return {}
     seller = getattr(request, "seller", None)
+    memberships = getattr(request, "memberships", None)  # loaded once by CurrentSellerMiddleware
     return {
         "current_seller": seller if seller else None,
-        "user_memberships": memberships_of(user=user),
+        "user_memberships": memberships if memberships is not None else memberships_of(user=user),
     }

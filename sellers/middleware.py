@@ -1,18 +1,27 @@
 from django.utils.functional import SimpleLazyObject
 
-from sellers.selectors import seller_for_user
+from sellers.selectors import memberships_of, seller_for_user
 
 SESSION_SELLER_KEY = "seller_id"
 
 
 class CurrentSellerMiddleware:
-    """Puts the seller the dashboard acts for on `request.seller` (None for non-members)."""
+    """Puts the seller the dashboard acts for on `request.seller` (None for non-members), and the
+    user's memberships on `request.memberships`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        # one query serves both the current seller and the layout's seller switcher
+        request.memberships = SimpleLazyObject(
+            lambda: list(memberships_of(user=request.user)) if request.user.is_authenticated else []
+        )
         request.seller = SimpleLazyObject(
-            lambda: seller_for_user(user=request.user, seller_id=request.session.get(SESSION_SELLER_KEY))
+            lambda: seller_for_user(
+                user=request.user,
+                seller_id=request.session.get(SESSION_SELLER_KEY),
+                memberships=request.memberships,
+            )
         )
         return self.get_response(request)
