@@ -1,7 +1,10 @@
 """The OpenAPI schema is served and documents auth, headers and every 4xx answer."""
 
+import re
+
 import pytest
 import yaml
+from django.contrib.staticfiles import finders
 from rest_framework.test import APIClient
 
 
@@ -37,3 +40,16 @@ def test_auth_schemes_and_headers_are_documented(schema):
 
 def test_docs_page_is_served(db):
     assert APIClient().get("/api/v1/docs/").status_code == 200
+
+
+def test_the_docs_page_loads_its_swagger_ui_from_our_own_static_files(client, db):
+    # no CDN: the docs must work on a machine (or a network) without internet access
+    page = client.get("/api/v1/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert any(asset.endswith("swagger-ui-bundle.js") for asset in assets), assets
+    for asset in assets:
+        # shipped among the static files that runserver, whitenoise and collectstatic serve
+        assert finders.find(asset.removeprefix("/static/")), asset
