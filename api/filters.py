@@ -39,6 +39,28 @@ class DateOrDateTimeFilter(django_filters.Filter):
     field_class = DateOrDateTimeField
 
 
+class StrictBooleanField(forms.Field):
+    """`true`/`false` (or 1/0, yes/no, on/off); anything else is an error, not silently ignored."""
+
+    TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+    default_error_messages = {"invalid": _("Usa «true» o «false».")}
+
+    def to_python(self, value) -> bool | None:
+        text = str(value).strip().lower() if value is not None else ""
+        if text == "":
+            return None
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+
 class OrderFilter(django_filters.FilterSet):
     """The list's query parameters; the seller-scoped selector does the filtering."""
 
@@ -50,7 +72,7 @@ class OrderFilter(django_filters.FilterSet):
     placed_before = DateOrDateTimeFilter(
         method="_handled_by_selector", help_text="Date (that whole day included) or datetime (exclusive)."
     )
-    due_soon = django_filters.BooleanFilter(
+    due_soon = StrictBooleanFilter(
         method="_handled_by_selector",
         help_text="«Vence pronto»: only orders whose open deadline falls within the contract's warning lead time.",
     )

@@ -12,6 +12,9 @@ export PYTHONUNBUFFERED=1
 PORT="${PORT:-8000}"
 VAR="${SELLERCENTER_VAR_DIR:-var}"
 mkdir -p "$VAR"
+# e-mails (new orders, deadline warnings) go to files, one per message, not across the terminal
+export DJANGO_EMAIL_BACKEND="${DJANGO_EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}"
+export EMAIL_FILE_PATH="${EMAIL_FILE_PATH:-$PWD/$VAR/mail}"
 worker_pidfile="$VAR/celery-worker.pid"
 worker_log="$VAR/celery-worker.log"
 py=.venv/bin/python
@@ -82,6 +85,7 @@ cat <<EOF
     Costa Market EIRL   costa (owner), costa-staff (staff)
     Operator (admin)    operador
   Intake API key:       int_demo_key_do_not_use_in_production
+  E-mails sent:         $EMAIL_FILE_PATH/
 
   Ctrl+C stops the server and the worker.
 

@@ -228,3 +228,13 @@ def test_bad_list_filters_are_400(api):
     # then both are 400 naming the parameter
     assert_error(bad_status, 400, "status")
     assert_error(bad_date, 400, "placed_after")
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "si"])
+def test_an_unreadable_yes_no_filter_is_400_not_ignored(api, value):
+    assert_error(api.get("/api/v1/orders/", {"due_soon": value}), 400, "due_soon")
+
+
+@pytest.mark.parametrize("value", ["true", "True", "1", "false", "0", ""])
+def test_the_yes_no_filter_reads_the_usual_spellings(api, value):
+    assert api.get("/api/v1/orders/", {"due_soon": value}).status_code == 200
