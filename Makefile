@@ -1,4 +1,4 @@
-.PHONY: run test lint format bench
+.PHONY: run test lint format bench messages
 
 # Run the application with demo data (SQLite, local files, embedded Celery broker).
 run:
@@ -18,3 +18,9 @@ format:
 
 bench:
 	.venv/bin/python bench/order_list.py
+
+# Refresh the English catalog from the code, then compile it (tests/test_message_catalog.py checks it is current).
+messages:
+	.venv/bin/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=bench \
+		--ignore=tests --ignore=staticfiles --ignore=node_modules --ignore=.git
+	.venv/bin/python manage.py compilemessages --ignore=.venv --ignore=var

@@ -33,15 +33,19 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/$REDIS_PORT) 2>/dev/null; then
   fi
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages the suite needs: installed when running as root, else named for the user to install.
+require_package() {  # <command> <package> <what it is for>
+  command -v "$1" >/dev/null && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "==> installing Debian's chromium for the browser tests"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
+    echo "==> installing Debian's $2 for $3"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2") >/dev/null
   else
-    echo "Chromium is missing for the browser tests. Install it with: sudo apt-get install -y chromium" >&2
+    echo "$2 is missing for $3. Install it with: sudo apt-get install -y $2" >&2
     exit 1
   fi
-fi
+}
+require_package xgettext gettext "the message-catalog test"
+require_package /usr/bin/chromium chromium "the browser tests"
 
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 set +e
