@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -48,14 +49,23 @@ def member_required(view: Callable) -> Callable:
     return login_required(wrapper)
 
 
+def sentence(text) -> str:
+    """'requerido para una guía' -> 'Requerido para una guía.': a field's short problem said on its own."""
+    text = str(text).strip()
+    text = text[:1].upper() + text[1:]
+    return text if not text or text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 def error_text(error: DomainError) -> str:
-    """A domain error as one line for the messages framework (field details for bad input)."""
-    parts = [error.message]
+    """A domain error as one line for the messages framework: its message, then its fields' problems
+    not already said, each as a sentence ("… de recepción. Requerido para una guía.")."""
+    parts = [sentence(error.message)]
     if isinstance(error, ValidationFailed):
         for problems in error.fields.values():
             for problem in problems:
-                if str(problem) not in " ".join(parts):
-                    parts.append(str(problem))
+                said = sentence(problem)
+                if said.rstrip(".").lower() not in " ".join(parts).lower():
+                    parts.append(said)
     return " ".join(parts)
 
 
@@ -100,6 +110,23 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @member_required
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    return order_page_response(request, order_id)
+
+
+@dataclass(frozen=True)
+class Retry:
+    """A form the seller sent that was refused: the order page shows it again, filled in and open.
+
+    `name` is the form's name in the page's context, `action` the panel (data-action) to open.
+    """
+
+    name: str
+    form: forms.forms.Form
+    action: str
+
+
+def order_page_response(request: HttpRequest, order_id: int, retry: Retry | None = None) -> HttpResponse:
+    """The order page; with `retry`, that form keeps what the seller typed (and its errors) and its panel is open."""
     try:
         context = order_page(seller=request.seller, order_id=order_id)
     except NotFound:
@@ -112,9 +139,14 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
         can_add_evidence=order.status == Status.SHIPPED,
         ship_form=forms.ShipForm(),
         evidence_form=forms.EvidenceForm(),
+        deliver_form=forms.EvidenceForm(),
         cancel_form=forms.CancelForm(initial={"responsible": request.user.get_full_name()}),
         **_evidence_context(request, order),
+        open_action="",
     )
+    if retry is not None:
+        context[retry.name] = retry.form
+        context["open_action"] = retry.action
     return render(request, "dashboard/order_detail.html", context)
 
 
@@ -141,10 +173,12 @@ def order_action(
     success: str,
     *,
     success_url: Callable[[object], str] | None = None,
+    retry: Retry | None = None,
 ) -> HttpResponse:
     """Run one action on an order; a refusal becomes a message and leaves the order as it was.
 
     After success the seller goes back to the order, or to `success_url(result)` when given.
+    Input the service refuses as invalid shows the page again with `retry`'s form as the seller filled it.
     """
     # another seller's order is a 404 before its input is even read
     if not order_exists(seller=request.seller, order_id=order_id):
@@ -153,6 +187,17 @@ def order_action(
         result = perform()
     except NotFound:
         raise Http404 from None
+    except ValidationFailed as invalid:
+        if retry is None:
+            messages.error(request, error_text(invalid))
+        else:
+            # each field's problem also goes beside that field, in the panel opened again
+            beside = [field for field in invalid.fields if field in retry.form.fields]
+            for field in beside:
+                for problem in invalid.fields[field]:
+                    retry.form.add_error(field, sentence(problem))
+            messages.error(request, error_text(invalid))
+            return order_page_response(request, order_id, retry)
     except DomainError as refused:
         messages.error(request, error_text(refused))
     else:
@@ -162,11 +207,16 @@ def order_action(
     return redirect(reverse("dashboard:order_detail", args=[order_id]))
 
 
-def invalid_order_form(request: HttpRequest, order_id: int, form) -> HttpResponse:
-    """A form that did not parse: its first error as a message (another seller's order is 404)."""
+def invalid_order_form(request: HttpRequest, order_id: int, form, retry: Retry | None = None) -> HttpResponse:
+    """A form that did not parse: its first error as a message (another seller's order is 404).
+
+    With `retry` the order page shows the form again, with what the seller typed and the errors beside it.
+    """
     if not order_exists(seller=request.seller, order_id=order_id):
         raise Http404
     messages.error(request, forms.first_error(form))
+    if retry is not None:
+        return order_page_response(request, order_id, retry)
     return redirect(reverse("dashboard:order_detail", args=[order_id]))
 
 
@@ -185,14 +235,16 @@ def start_handling_view(request: HttpRequest, order_id: int) -> HttpResponse:
 @member_required
 def ship_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = forms.ShipForm(request.POST)
+    retry = Retry("ship_form", form, "ship")
     if not form.is_valid():
-        return invalid_order_form(request, order_id, form)
+        return invalid_order_form(request, order_id, form, retry)
     # the form's fields are the service's keyword arguments
     return order_action(
         request,
         order_id,
         lambda: ship(order_id=order_id, seller=request.seller, actor=request.user, **form.cleaned_data),
         _("Envío registrado: la orden está «Enviada»."),
+        retry=retry,
     )
 
 
@@ -215,13 +267,15 @@ def _evidence_kwargs(request: HttpRequest, data: dict) -> dict:
 @member_required
 def add_evidence_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = forms.EvidenceForm(request.POST, request.FILES)
+    retry = Retry("evidence_form", form, "add_evidence")
     if not form.is_valid():
-        return invalid_order_form(request, order_id, form)
+        return invalid_order_form(request, order_id, form, retry)
     return order_action(
         request,
         order_id,
         lambda: add_delivery_evidence(order_id=order_id, **_evidence_kwargs(request, form.cleaned_data)),
         _("Evidencia agregada."),
+        retry=retry,
     )
 
 
@@ -229,13 +283,15 @@ def add_evidence_view(request: HttpRequest, order_id: int) -> HttpResponse:
 @member_required
 def deliver_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = forms.EvidenceForm(request.POST, request.FILES)
+    retry = Retry("deliver_form", form, "deliver")
     if not form.is_valid():
-        return invalid_order_form(request, order_id, form)
+        return invalid_order_form(request, order_id, form, retry)
     return order_action(
         request,
         order_id,
         lambda: deliver_with_evidence(order_id=order_id, **_evidence_kwargs(request, form.cleaned_data)),
         _("Orden entregada."),
+        retry=retry,
     )
 
 
@@ -243,13 +299,15 @@ def deliver_view(request: HttpRequest, order_id: int) -> HttpResponse:
 @member_required
 def cancel_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = forms.CancelForm(request.POST)
+    retry = Retry("cancel_form", form, "cancel")
     if not form.is_valid():
-        return invalid_order_form(request, order_id, form)
+        return invalid_order_form(request, order_id, form, retry)
     return order_action(
         request,
         order_id,
         lambda: cancel_order(order_id=order_id, seller=request.seller, actor=request.user, **form.cleaned_data),
         _("Orden cancelada."),
+        retry=retry,
     )
 
 
@@ -281,8 +339,9 @@ def evidence_viewer(request: HttpRequest, evidence_id: int) -> HttpResponse:
 @member_required
 def record_attempt_view(request: HttpRequest, order_id: int) -> HttpResponse:
     form = forms.AttemptForm(request.POST, request.FILES)
+    retry = Retry("attempt_form", form, "attempt")
     if not form.is_valid():
-        return invalid_order_form(request, order_id, form)
+        return invalid_order_form(request, order_id, form, retry)
     data = form.cleaned_data
     outcome = {}
 
@@ -298,7 +357,7 @@ def record_attempt_view(request: HttpRequest, order_id: int) -> HttpResponse:
         )
         outcome["returned"] = attempt.order.status == Status.RETURNED
 
-    response = order_action(request, order_id, perform, _("Intento de entrega registrado."))
+    response = order_action(request, order_id, perform, _("Intento de entrega registrado."), retry=retry)
     if outcome.get("returned"):
         messages.warning(request, _("Se alcanzó el máximo de intentos: la orden está «Devuelta al vendedor»."))
     return response
