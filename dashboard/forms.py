@@ -19,7 +19,19 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-class OrderFilterForm(forms.Form):
+class DateRangeForm(forms.Form):
+    """«Desde» and «Hasta» dates; a reversed range is reported beside «Desde» and neither date filters."""
+
+    def clean(self):
+        data = super().clean()
+        desde, hasta = data.get("desde"), data.get("hasta")
+        if desde and hasta and desde > hasta:
+            self.add_error("desde", _("«Desde» debe ser anterior o igual a «Hasta»."))  # drops «desde»
+            data.pop("hasta", None)
+        return data
+
+
+class OrderFilterForm(DateRangeForm):
     status = forms.ChoiceField(label=_("Estado"), choices=[("", _("Todas")), *Status.choices], required=False)
     q = forms.CharField(label=_("Buscar"), max_length=100, required=False)
     desde = forms.DateField(label=_("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, NotFound
+from dashboard.forms import DateRangeForm
 from dashboard.pagination import decode_cursor, encode_cursor
 from dashboard.views import error_text, member_required
 from fulfillment.deadlines import appeal_penalty
@@ -27,7 +28,7 @@ from fulfillment.selectors import penalty_list, penalty_of, penalty_totals_by_mo
 PAGE_SIZE = 50
 
 
-class PenaltyFilterForm(forms.Form):
+class PenaltyFilterForm(DateRangeForm):
     status = forms.ChoiceField(
         label=gettext_lazy("Estado"), choices=[("", gettext_lazy("Todos")), *PenaltyStatus.choices], required=False
     )

@@ -128,3 +128,21 @@ def test_list_runs_a_constant_number_of_queries(client_a, seller, django_assert_
     # then the page size does not change the number of queries
     assert few == many
     assert len(client_a.get(reverse(LIST), {"per_page": 50, "status": status}).context["page"].rows) == 40
+
+
+def test_a_reversed_date_range_says_so_and_does_not_filter(client_a, seller):
+    tz = timezone.get_current_timezone()
+    OrderFactory(seller=seller, number="R1", placed_at=timezone.datetime(2026, 11, 3, 9, tzinfo=tz))
+    OrderFactory(seller=seller, number="R2", placed_at=timezone.datetime(2026, 11, 8, 9, tzinfo=tz))
+    # «Desde» after «Hasta»
+    response = client_a.get(reverse(LIST), {"desde": "2026-11-09", "hasta": "2026-11-02"})
+    html = response.content.decode()
+    assert "«Desde» debe ser anterior o igual a «Hasta»." in html
+    # the dates are not applied (the list is not silently empty) and the inputs keep what was typed
+    assert numbers(response) == ["R2", "R1"]
+    assert 'value="2026-11-09"' in html and 'value="2026-11-02"' in html
+
+
+def test_the_penalty_filter_refuses_a_reversed_range_too(client_a, seller):
+    response = client_a.get(reverse("dashboard:penalties"), {"desde": "2026-11-09", "hasta": "2026-11-02"})
+    assert "«Desde» debe ser anterior o igual a «Hasta»." in response.content.decode()
