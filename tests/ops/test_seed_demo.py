@@ -1,4 +1,5 @@
-"""`seed_demo`: the demo data `make run` loads, driven through the real services, and safe to load twice."""
+"""`seed_demo`: the demo data `make run` loads, driven through the real services with a plausible history,
+loaded once: a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -7,21 +8,22 @@ from collections import Counter
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import F, Q
+from django.utils import timezone
 
 from core.errors import Conflict
-from dashboard.management.commands.seed_demo import DEMO_INTEGRATION_KEY, DEMO_PASSWORD
-from fulfillment.services import start_handling
+from dashboard.management.commands.seed_demo import ALREADY_LOADED, DEMO_INTEGRATION_KEY, DEMO_PASSWORD, SELLERS
+from evidence.services import add_delivery_evidence, deliver
+from fulfillment.models import Penalty
+from fulfillment.services import ship, start_handling
 from notifications.models import Notification
 from orders.models import IntegrationCredential, Order, OrderEvent, Status, hash_credential
 from sellers.models import MarketplaceSite, Membership, Seller
 
 pytestmark = pytest.mark.django_db
-
-
-def row_counts() -> dict[str, int]:
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
 def seed() -> str:
@@ -30,15 +32,104 @@ def seed() -> str:
     return out.getvalue()
 
 
-def test_seeding_twice_adds_nothing_the_second_time():
-    # given the demo data loaded once
+def snapshot() -> dict:
+    """Every row of every table by primary key, and what users change on the rows they touch."""
+    return {
+        "rows": {
+            model._meta.label: sorted(model._default_manager.values_list("pk", flat=True))
+            for model in apps.get_models()
+        },
+        "orders": sorted(
+            Order.objects.values_list("number", "status", "on_hold_reason", "ship_by_deadline", "updated_at")
+        ),
+        "notices": sorted(Notification.objects.values_list("pk", "read_at")),
+        "passwords": sorted(get_user_model().objects.values_list("username", "password")),
+    }
+
+
+@pytest.mark.django_db(transaction=True)  # the notices are written after commit, as in `make run`
+def test_a_second_run_changes_nothing_after_the_users_worked_on_the_demo():
+    # given the demo data loaded, and then used: andina starts handling, ships and delivers some of
+    # its orders (with new evidence) and changes its password
     seed()
-    first = row_counts()
-    # when it is loaded again
+    andina = Seller.objects.get(tax_id=SELLERS[0].tax_id)
+    owner = get_user_model().objects.get(username="andina")
+
+    def order(number: str) -> Order:
+        return Order.objects.get(seller=andina, number=number)
+
+    start_handling(order_id=order("1310005").pk, seller=andina, actor=owner)
+    ship(order_id=order("1310016").pk, seller=andina, actor=owner, carrier="Shalom", tracking_number="SHA123456")
+    add_delivery_evidence(
+        order_id=order("1310027").pk,
+        seller=andina,
+        actor=owner,
+        kind="buyer_receiving",
+        url="https://fotos.tiendaandina.pe/entregas/mia-1310027.jpg",
+    )
+    deliver(order_id=order("1310027").pk, seller=andina, actor=owner)
+    owner.set_password("mi-clave-nueva-2026")
+    owner.save()
+    before = snapshot()
+    assert [order(n).status for n in ("1310005", "1310016", "1310027")] == [
+        Status.READY_TO_SHIP,
+        Status.SHIPPED,
+        Status.DELIVERED,
+    ]
+    # when `make run` loads the demo again
+    output = seed()
+    # then it says so and changes nothing at all: no row more or less, no order moved, no notice
+    # re-sent or marked read, no password reset
+    after = snapshot()
+    assert {label: len(pks) for label, pks in after["rows"].items()} == {
+        label: len(pks) for label, pks in before["rows"].items()
+    }
+    assert after == before
+    assert ALREADY_LOADED in output
+    assert DEMO_INTEGRATION_KEY in output  # the logins and the key are still printed
+
+
+def test_a_run_that_stopped_half_way_is_reported_and_nothing_changes():
+    # given demo sellers but not the demo's last step (its integration key)
     seed()
-    # then no table has a row more
-    assert row_counts() == first
-    assert first["orders.Order"] == 100
+    IntegrationCredential.objects.filter(key_digest=hash_credential(DEMO_INTEGRATION_KEY)).delete()
+    before = snapshot()
+    # when it is loaded again, then it refuses, says why, and writes nothing
+    with pytest.raises(CommandError, match="incomplete"):
+        seed()
+    assert snapshot() == before
+
+
+@pytest.mark.django_db(transaction=True)  # penalties' and warnings' notices are written after commit
+def test_the_history_is_plausible_few_penalties_few_unread_notices_times_within_each_order():
+    seed()
+    now = timezone.now()
+    for seller in Seller.objects.all():
+        # most orders were handled on time: a handful of penalties, of both rules, to show
+        penalties = Penalty.objects.filter(seller=seller)
+        assert 0 < penalties.count() <= 5, list(penalties.values_list("order__number", "rule"))
+        assert set(penalties.values_list("rule", flat=True)) == {"late_handling", "late_shipping"}
+        handled = Order.objects.filter(seller=seller, handling_started_at__isnull=False)
+        assert handled.filter(handling_started_at__gt=F("handling_deadline")).count() <= 1
+        # "Para envío" orders were handled at different times, so their ship-by deadlines differ
+        ship_by = Order.objects.filter(seller=seller, status=Status.READY_TO_SHIP).values_list(
+            "ship_by_deadline", flat=True
+        )
+        assert len({deadline.replace(second=0, microsecond=0) for deadline in ship_by}) >= 5
+        assert all(deadline > now for deadline in ship_by)
+    # every event happened between the order's purchase and now; the feed sent each order minutes
+    # after its purchase
+    for event in OrderEvent.objects.select_related("order"):
+        assert event.order.placed_at <= event.created_at <= now, (event.order.number, event.kind, event.created_at)
+        if event.kind == "received":
+            assert event.created_at - event.order.placed_at < timezone.timedelta(minutes=10)
+    for order in Order.objects.exclude(shipped_at=None):
+        assert order.placed_at <= order.handling_started_at <= order.shipped_at <= now
+    # each member has a few unread notices, not one per seeded order
+    for membership in Membership.objects.select_related("user", "seller"):
+        unread = Notification.objects.filter(user=membership.user, seller=membership.seller, read_at=None)
+        assert 0 < unread.count() <= 5, membership.user.username
+    assert not Notification.objects.filter(Q(created_at__gt=now) | Q(read_at__gt=now)).exists()
 
 
 def test_the_demo_has_two_sites_two_sellers_with_people_and_orders_in_every_state():
@@ -66,8 +157,6 @@ def test_the_demo_has_two_sites_two_sellers_with_people_and_orders_in_every_stat
 
 
 def test_some_pending_orders_are_overdue_some_due_soon_and_some_lack_stock():
-    from django.utils import timezone
-
     seed()
     now = timezone.now()
     pending = Order.objects.filter(status=Status.PENDING_HANDLING)

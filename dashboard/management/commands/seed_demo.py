@@ -1,34 +1,41 @@
 """Demo data for `make run`: two sites, two sellers with their people, stock and ~50 orders each.
 
-Every order is moved by the real services, so the demo shows what the code does. Idempotent:
-rows are looked up by natural keys and fixed external ids, and each order is only ever moved
-forward towards its target state, so a second run (or a run after an interrupted one) adds nothing.
+Every order is moved by the real services, each action taken at a moment of the order's own past
+(between its purchase and now), so timelines, deadlines and penalties read like a real history:
+most orders were handled on time, a few were late and carry a penalty, a few notices are unread.
+
+Loaded once: when the demo sellers and the demo's integration key (written last) exist, a second
+run changes nothing at all, whatever the users did with the data since.
 """
 
 from __future__ import annotations
 
 import random
+import time
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from unittest import mock
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from catalog.models import StockItem
 from disputes.models import ReasonCode
 from disputes.services import cancel_order
-from evidence.models import DeliveryEvidence, EvidenceKind
+from evidence.models import DeliveryEvidence, EvidenceKind, ReviewState
 from evidence.services import add_delivery_evidence, deliver
 from fulfillment.services import ship, start_handling
 from notifications.models import Notification
 from notifications.receivers import enqueue_new_order_notice
-from notifications.services import notify_new_order
-from orders.models import IntegrationCredential, Order, Status, hash_credential
+from notifications.services import mark_read, notify_new_order
+from orders.models import IntegrationCredential, Order, OrderEvent, Status, hash_credential
 from orders.services import LineInput, OrderInput, receive_order
 from orders.workflow import order_created
 from sellers.models import Contract, LogisticsMode, MarketplaceSite, Membership, Role, Seller
@@ -36,6 +43,9 @@ from sellers.models import Contract, LogisticsMode, MarketplaceSite, Membership,
 DEMO_PASSWORD = "demo1234"
 DEMO_INTEGRATION_KEY = "int_demo_key_do_not_use_in_production"
 ORDERS_PER_SELLER = 50
+# the newest notices of each member stay unread; the older ones were read soon after they arrived
+UNREAD_PER_MEMBER = 4
+ALREADY_LOADED = "Demo data already loaded; nothing changed."
 
 SITES = [
     ("plazavea", "Plaza Vea", "www.plazavea.com.pe"),
@@ -119,22 +129,27 @@ STREETS = [
 REFERENCES = ["Frente al parque", "Altura de la cuadra 12", "Al costado de la farmacia", "Portón verde", ""]
 PICKUP_POINTS = {"plazavea": "Plaza Vea Angamos", "oechsle": "Oechsle Jockey Plaza"}
 
-# Target state of the orders, in the order they are numbered (50 per seller).
+# What happens to each order, in the order they are numbered (50 per seller).
 PLAN = (
-    ["pending_due_soon"] * 5
-    + ["pending_fresh"] * 2
-    + ["pending_overdue"] * 4
+    ["pending_due_soon"] * 4
+    + ["pending_fresh"] * 5
+    + ["pending_overdue"] * 2
     + ["pending_short_stock"] * 2
     + ["pending_payment"] * 1
     + [Status.READY_TO_SHIP] * 10
     + [Status.SHIPPED] * 10
-    + [Status.DELIVERED] * 10
+    + [Status.DELIVERED] * 8
+    + ["delivered_late_handling"]  # handled after its 24 h: a late-handling penalty
+    + ["delivered_late_shipping"]  # shipped after its ship-by deadline: a late-shipping penalty
     + [Status.RETURNED] * 1
     + [Status.CANCELED] * 5
 )
 assert len(PLAN) == ORDERS_PER_SELLER
+# the state each kind of order ends in
+STATUS_OF = {"delivered_late_handling": Status.DELIVERED, "delivered_late_shipping": Status.DELIVERED}
 
-# Hours since purchase for each kind of order: pending ones around the 24 h deadline.
+# Hours since purchase for each kind of order: pending ones around the 24 h deadline, the others old
+# enough for each step to have happened at a usual pace.
 AGE_HOURS = {
     "pending_due_soon": (19, 23),
     "pending_fresh": (1, 8),
@@ -144,9 +159,24 @@ AGE_HOURS = {
     Status.READY_TO_SHIP: (4, 72),
     Status.SHIPPED: (30, 144),
     Status.DELIVERED: (72, 240),
+    "delivered_late_handling": (90, 200),
+    "delivered_late_shipping": (130, 230),
     Status.CANCELED: (6, 240),
-    Status.RETURNED: (96, 240),
+    Status.RETURNED: (130, 240),
 }
+
+
+@contextmanager
+def happening_at(moment: datetime) -> Iterator[None]:
+    """Inside the block `timezone.now()` reads `moment` (advancing with the real clock), so the services
+    stamp what they write (events, deadlines, penalties, notices) as if the action was taken then."""
+    started = time.monotonic()
+
+    def now() -> datetime:
+        return moment + timedelta(seconds=time.monotonic() - started)
+
+    with mock.patch("django.utils.timezone.now", now):
+        yield
 
 
 def ascii_slug(text: str) -> str:
@@ -155,10 +185,19 @@ def ascii_slug(text: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Carga datos de demostración (idempotente): sitios, sellers, usuarios, stock y órdenes en cada estado."
+    help = (
+        "Carga datos de demostración una sola vez: sitios, sellers, usuarios, stock y órdenes en cada "
+        "estado. Si ya están cargados, no cambia nada."
+    )
 
+    # the demo's notices stay in the panel: no e-mail to its made-up addresses
+    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     def handle(self, *args, **options):
-        now = timezone.now()
+        if self.already_loaded():
+            self.summary()
+            self.stdout.write(ALREADY_LOADED)
+            return
+        self.now = timezone.now()
         sites = [self.site(code, name, domain) for code, name, domain in SITES]
         self.operator()
         # the demo raises a few notifications itself instead of one per seeded order
@@ -167,17 +206,45 @@ class Command(BaseCommand):
             for spec in SELLERS:
                 seller, owner, staff = self.seller(spec)
                 orders = [
-                    self.order(spec, seller, sites, number, owner, staff, now)
-                    for number in range(1, ORDERS_PER_SELLER + 1)
+                    self.order(spec, seller, sites, number, owner, staff) for number in range(1, ORDERS_PER_SELLER + 1)
                 ]
+                rng = random.Random(f"{spec.tax_id}-reviews")
                 self.notifications(orders)
-                self.evidence_reviews(seller, [Order.objects.get(pk=o.pk) for o in orders], owner)
-                self.disputes(seller, orders, owner)
+                self.evidence_reviews(seller, [Order.objects.get(pk=o.pk) for o in orders], owner, rng)
+                self.disputes(seller, orders, owner, rng)
         finally:
             order_created.connect(enqueue_new_order_notice)
-        self.integration_credential(sites)
         self.deadlines()
+        self.read_older_notices()
+        # last: its presence is what tells a later run that the demo is complete
+        self.integration_credential(sites)
         self.summary()
+
+    def already_loaded(self) -> bool:
+        """The demo sellers exist: loaded (then nothing may change), or a run stopped half-way."""
+        if not Seller.objects.filter(tax_id__in=[spec.tax_id for spec in SELLERS]).exists():
+            return False
+        if IntegrationCredential.objects.filter(key_digest=hash_credential(DEMO_INTEGRATION_KEY)).exists():
+            return True
+        raise CommandError(
+            "The demo sellers exist but the demo data is incomplete (an earlier seed_demo stopped before its "
+            "last step). Nothing was changed. To load the demo again, start from an empty database "
+            "(for `make run`: delete var/db.sqlite3) and run it again."
+        )
+
+    # --- the clock ---------------------------------------------------------------------------------
+
+    def at(self, moment: datetime):
+        return happening_at(min(moment, self.now - timedelta(minutes=1)))
+
+    def later(self, moment: datetime, low: float, high: float, rng: random.Random) -> datetime:
+        """Between `low` and `high` hours after `moment`, and never after the seed's now."""
+        room = (self.now - timedelta(minutes=2) - moment).total_seconds() / 3600
+        high = max(min(high, room), 0)
+        return moment + timedelta(hours=rng.uniform(min(low, high), high))
+
+    def last_event_at(self, order: Order) -> datetime:
+        return OrderEvent.objects.filter(order=order).order_by("-created_at").values_list("created_at", flat=True)[0]
 
     # --- reference data -------------------------------------------------------------------
 
@@ -228,14 +295,15 @@ class Command(BaseCommand):
 
     # --- orders -----------------------------------------------------------------------------
 
-    def order(self, spec: DemoSeller, seller: Seller, sites, index: int, owner, staff, now) -> Order:
-        # the same seed per order: a rerun computes the same order, found by its external id
+    def order(self, spec: DemoSeller, seller: Seller, sites, index: int, owner, staff) -> Order:
         rng = random.Random(f"{spec.tax_id}-{index}")
-        target = PLAN[index - 1]
+        kind = PLAN[index - 1]
         site = sites[index % len(sites)]
         number = f"{1_300_000 + spec.index * 10_000 + index}"
-        low, high = AGE_HOURS[target]
-        placed_at = now - timedelta(hours=rng.uniform(low, high))
+        low, high = AGE_HOURS[kind]
+        placed_at = self.now - timedelta(hours=rng.uniform(low, high))
+        # the marketplace's feed sends it a few minutes after the purchase
+        received_at = placed_at + timedelta(minutes=rng.uniform(1, 6))
 
         first = rng.choice(FIRST_NAMES)
         surnames = rng.sample(SURNAMES, 2)
@@ -245,14 +313,14 @@ class Command(BaseCommand):
 
         in_stock = rng.sample(spec.skus, rng.randint(1, 3))
         lines = [LineInput(sku=s, name=n, quantity=rng.randint(1, 2), unit_price=p) for s, n, _q, p in in_stock]
-        if target == "pending_short_stock":
+        if kind == "pending_short_stock":
             sku, name, _q, price = spec.short_skus[0]
             lines.append(LineInput(sku=sku, name=name, quantity=2, unit_price=price))
-        cash = target == Status.DELIVERED and rng.random() < 0.3
+        cash = STATUS_OF.get(kind, kind) == Status.DELIVERED and rng.random() < 0.3
         payment = {"payment_method": "card", "payment_status": "paid"}
         if cash:
             payment = {"payment_method": "cash_on_delivery", "payment_status": "pending"}
-        if target == "pending_payment":
+        if kind == "pending_payment":
             payment = {"payment_method": "bank_transfer", "payment_status": "pending"}
 
         data = OrderInput(
@@ -275,58 +343,72 @@ class Command(BaseCommand):
             lines=lines,
             **payment,
         )
-        order, _created = receive_order(seller=seller, site=site, data=data)
+        with self.at(received_at):
+            order, _created = receive_order(seller=seller, site=site, data=data)
         actor = owner if index % 2 else staff
-        self.advance(order, target, spec, seller, actor, owner, rng)
+        self.advance(order, kind, spec, seller, actor, owner, rng, received_at)
         return order
 
-    def advance(self, order: Order, target: str, spec: DemoSeller, seller: Seller, actor, owner, rng) -> None:
-        """Move the order forward to its target state, from wherever it is now."""
+    def advance(self, order: Order, kind: str, spec, seller: Seller, actor, owner, rng, received_at) -> None:
+        """Take the order to its final state, each step some hours after the one before."""
+        target = STATUS_OF.get(kind, kind)
         if target == Status.CANCELED:
-            if order.status == Status.PENDING_HANDLING:
-                kind = rng.choice([ReasonCode.CANCELED_BY_SELLER, ReasonCode.BUYER_REQUEST])
-                text = (
-                    "Quiebre de stock: el almacén no tiene unidades del producto."
-                    if kind == ReasonCode.CANCELED_BY_SELLER
-                    else "El cliente pidió anular la compra por teléfono."
-                )
+            reason = rng.choice([ReasonCode.CANCELED_BY_SELLER, ReasonCode.BUYER_REQUEST])
+            text = (
+                "Quiebre de stock: el almacén no tiene unidades del producto."
+                if reason == ReasonCode.CANCELED_BY_SELLER
+                else "El cliente pidió anular la compra por teléfono."
+            )
+            with self.at(self.later(received_at, 0.5, 20, rng)):
                 cancel_order(
                     order_id=order.pk,
                     seller=seller,
                     actor=actor,
-                    cancellation_type=kind,
+                    cancellation_type=reason,
                     text=text,
                     responsible=owner.get_full_name(),
                 )
             return
-        if target == Status.RETURNED:
-            if order.status == Status.RETURNED:
-                return
-            self.advance(order, Status.SHIPPED, spec, seller, actor, owner, rng)
-            self.failed_attempts(order, seller, actor)
-            return
-        if target not in (Status.READY_TO_SHIP, Status.SHIPPED, Status.DELIVERED):
+        if target not in (Status.READY_TO_SHIP, Status.SHIPPED, Status.DELIVERED, Status.RETURNED):
             return  # stays "Para manejo"
-        steps = [Status.PENDING_HANDLING, Status.READY_TO_SHIP, Status.SHIPPED, Status.DELIVERED]
-        goal = steps.index(target)
-        while steps.index(order.status) < goal:
-            if order.status == Status.PENDING_HANDLING:
-                order = start_handling(order_id=order.pk, seller=seller, actor=actor)
-            elif order.status == Status.READY_TO_SHIP:
-                carrier = rng.choice(spec.carriers)
-                tracking = f"{carrier[:3].upper()}{rng.randint(10_000_000, 99_999_999)}"
-                order = ship(
-                    order_id=order.pk,
-                    seller=seller,
-                    actor=actor,
-                    carrier=carrier,
-                    tracking_number=tracking,
-                    guide_number=f"GR-{rng.randint(1000, 9999)}-{order.number[-4:]}",
-                )
-            elif order.status == Status.SHIPPED:
-                if not DeliveryEvidence.objects.filter(order=order).exists():
-                    self.evidence(order, spec, seller, actor, rng)
-                order = deliver(order_id=order.pk, seller=seller, actor=actor)
+
+        # "Iniciar manejo": within the 24 h of the contract, except the one that was late
+        if kind == "delivered_late_handling":
+            moment = self.later(order.placed_at, 25, 30, rng)
+        else:
+            moment = self.later(received_at, 0.3, 16, rng)
+        with self.at(moment):
+            order = start_handling(order_id=order.pk, seller=seller, actor=actor)
+        if target == Status.READY_TO_SHIP:
+            return
+
+        # "Realizar envío": well before the ship-by deadline, except the one that was late
+        if kind == "delivered_late_shipping":
+            moment = self.later(order.ship_by_deadline, 1, 8, rng)
+        else:
+            moment = self.later(order.handling_started_at, 2, 24, rng)
+        carrier = rng.choice(spec.carriers)
+        with self.at(moment):
+            order = ship(
+                order_id=order.pk,
+                seller=seller,
+                actor=actor,
+                carrier=carrier,
+                tracking_number=f"{carrier[:3].upper()}{rng.randint(10_000_000, 99_999_999)}",
+                guide_number=f"GR-{rng.randint(1000, 9999)}-{order.number[-4:]}",
+            )
+        if target == Status.SHIPPED:
+            return
+        if target == Status.RETURNED:
+            self.failed_attempts(order, seller, actor, rng)
+            return
+
+        # the courier hands it over a day or two later; the proof comes with it
+        delivered_at = self.later(order.shipped_at, 18, 46, rng)
+        with self.at(delivered_at):
+            self.evidence(order, spec, seller, actor, rng)
+        with self.at(delivered_at + timedelta(minutes=rng.uniform(2, 40))):
+            deliver(order_id=order.pk, seller=seller, actor=actor)
 
     def evidence(self, order: Order, spec: DemoSeller, seller: Seller, actor, rng) -> None:
         url = f"https://{spec.evidence_host}/entregas/{order.number}.jpg"
@@ -339,39 +421,38 @@ class Command(BaseCommand):
                 url=url.replace(".jpg", "-guia.pdf"),
                 receiver_full_name=order.buyer_full_name,
                 receiver_document_number=order.buyer_document_number,
-                received_at=timezone.now() - timedelta(minutes=rng.randint(5, 600)),
+                received_at=timezone.now() - timedelta(minutes=rng.randint(5, 90)),
             )
         else:
             add_delivery_evidence(
                 order_id=order.pk, seller=seller, actor=actor, kind=EvidenceKind.BUYER_RECEIVING, url=url
             )
 
-    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-    def failed_attempts(self, order: Order, seller: Seller, actor) -> None:
-        """The courier gave up after the contract's attempts: each one recorded, the last returns the order.
-
-        The marketplace's courier reports its own attempts (no member as actor)."""
+    def failed_attempts(self, order: Order, seller: Seller, actor, rng) -> None:
+        """The courier gave up after the contract's attempts, one a day: each one recorded, the last
+        returns the order. The marketplace's courier reports its own attempts (no member as actor)."""
         from evidence.models import AttemptReason
         from evidence.services import record_failed_attempt
 
         if order.logistics_mode == LogisticsMode.MARKETPLACE_COURIER:
             actor = None
         reasons = [AttemptReason.BUYER_ABSENT, AttemptReason.BAD_ADDRESS, AttemptReason.REFUSED_BY_BUYER]
+        moment = order.shipped_at
         while Order.objects.filter(pk=order.pk, status=Status.SHIPPED).exists():
             done = order.delivery_attempts.count()
-            record_failed_attempt(
-                order_id=order.pk,
-                seller=seller,
-                actor=actor,
-                reason=reasons[done % len(reasons)],
-                note="Se dejó aviso en la puerta." if done == 0 else "",
-            )
+            moment = self.later(moment, 18, 28, rng)
+            with self.at(moment):
+                record_failed_attempt(
+                    order_id=order.pk,
+                    seller=seller,
+                    actor=actor,
+                    reason=reasons[done % len(reasons)],
+                    note="Se dejó aviso en la puerta." if done == 0 else "",
+                )
 
-    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-    def evidence_reviews(self, seller: Seller, orders: list[Order], owner) -> None:
+    def evidence_reviews(self, seller: Seller, orders: list[Order], owner, rng) -> None:
         """An operator's verdicts to show: one evidence accepted, one rejected with its reason, and one
-        failed attempt on a shipped order of an own-courier seller. Idempotent: only pending ones move."""
-        from evidence.models import DeliveryEvidence, ReviewState
+        failed attempt on a shipped order of an own-courier seller."""
         from evidence.services import record_failed_attempt, review_evidence
 
         operator = self.operator()
@@ -379,60 +460,60 @@ class Command(BaseCommand):
         verdicts = [(ReviewState.ACCEPTED, ""), (ReviewState.REJECTED, "La foto no muestra el paquete ni al cliente.")]
         for order, (decision, reason) in zip(delivered, verdicts, strict=False):
             evidence = DeliveryEvidence.objects.filter(order=order, review_state=ReviewState.PENDING).first()
-            if (
-                evidence is not None
-                and not DeliveryEvidence.objects.filter(order=order).exclude(review_state=ReviewState.PENDING).exists()
-            ):
-                review_evidence(evidence_id=evidence.pk, reviewer=operator, decision=decision, reason=reason)
+            if evidence is not None:
+                with self.at(self.later(order.delivered_at, 3, 30, rng)):
+                    review_evidence(evidence_id=evidence.pk, reviewer=operator, decision=decision, reason=reason)
         shipped = next((o for o in orders if o.status == Status.SHIPPED), None)
-        if (
-            shipped is not None
-            and shipped.logistics_mode == LogisticsMode.OWN_COURIER
-            and not shipped.delivery_attempts.exists()
-        ):
-            record_failed_attempt(
-                order_id=shipped.pk, seller=seller, actor=owner, reason="buyer_absent", note="Nadie atendió."
-            )
+        if shipped is not None and shipped.logistics_mode == LogisticsMode.OWN_COURIER:
+            with self.at(self.later(shipped.shipped_at, 6, 30, rng)):
+                record_failed_attempt(
+                    order_id=shipped.pk, seller=seller, actor=owner, reason="buyer_absent", note="Nadie atendió."
+                )
 
-    # the notices stay in the panel: no e-mail to the demo's made-up addresses
-    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     def notifications(self, orders: list[Order]) -> None:
-        """The three newest pending orders of each seller notify its members, once."""
+        """The three newest pending orders of each seller notify its members, when they arrived."""
         pending = [o for o in orders if o.status == Status.PENDING_HANDLING]
         for order in sorted(pending, key=lambda o: o.placed_at, reverse=True)[:3]:
-            if not Notification.objects.filter(order=order).exists():
+            with self.at(self.last_event_at(order) + timedelta(seconds=20)):
                 notify_new_order(order_id=order.pk)
 
-    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     def deadlines(self) -> None:
-        """Penalties for the overdue orders (the sweep itself), warnings for those due soon, one appeal
-        and one waiver. Idempotent: the sweep and the warnings are once per order by construction."""
+        """The sweep as beat ran it: a few minutes after each overdue deadline, then now; the warnings for
+        what is due soon; one appeal and one waiver."""
         from fulfillment.deadlines import appeal_penalty, enforce_deadlines, send_deadline_warnings, waive_penalty
-        from fulfillment.models import Penalty, PenaltyStatus
+        from fulfillment.models import Penalty
 
+        rng = random.Random("deadlines")
+        overdue = Order.objects.filter(status=Status.PENDING_HANDLING, handling_deadline__lt=self.now)
+        for deadline in overdue.order_by("handling_deadline").values_list("handling_deadline", flat=True):
+            with self.at(deadline + timedelta(minutes=rng.uniform(1, 10))):
+                enforce_deadlines()
         enforce_deadlines()
         send_deadline_warnings()
         andina, costa = (Seller.objects.get(tax_id=spec.tax_id) for spec in SELLERS)
         first = Penalty.objects.filter(seller=andina).order_by("raised_at", "id").first()
-        if first and not Penalty.objects.filter(seller=andina).exclude(status=PenaltyStatus.RAISED).exists():
+        if first is not None:
             owner = get_user_model().objects.get(username=SELLERS[0].owner[0])
-            appeal_penalty(
-                penalty_id=first.pk,
-                seller=andina,
-                actor=owner,
-                text="El pago por transferencia se confirmó recién al día siguiente.",
-            )
+            with self.at(self.later(first.raised_at, 1, 10, rng)):
+                appeal_penalty(
+                    penalty_id=first.pk,
+                    seller=andina,
+                    actor=owner,
+                    text="El pago por transferencia se confirmó recién al día siguiente.",
+                )
         first = Penalty.objects.filter(seller=costa).order_by("raised_at", "id").first()
-        if first and not Penalty.objects.filter(seller=costa, status=PenaltyStatus.WAIVED).exists():
-            waive_penalty(
-                penalty_id=first.pk, actor=self.operator(), reason="Caída de la plataforma: el seller no pudo operar."
-            )
+        if first is not None:
+            with self.at(self.later(first.raised_at, 2, 20, rng)):
+                waive_penalty(
+                    penalty_id=first.pk,
+                    actor=self.operator(),
+                    reason="Caída de la plataforma: el seller no pudo operar.",
+                )
 
-    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-    def disputes(self, seller: Seller, orders: list[Order], owner) -> None:
-        """Per seller: a buyer's pending cancellation request on a shipped order, a buyer's dispute
-        waiting for the seller on a delivered one, and the seller's own "Crear controversia" after
-        handling. Idempotent: each carries a fixed marketplace reference."""
+    def disputes(self, seller: Seller, orders: list[Order], owner, rng) -> None:
+        """Per seller, all recent (still waiting for an answer): a buyer's cancellation request on a
+        shipped order, a buyer's dispute on a delivered one, and the seller's own "Crear controversia"
+        after handling."""
         from disputes.models import Party
         from disputes.services import open_dispute, request_cancellation
 
@@ -440,37 +521,53 @@ class Command(BaseCommand):
             # the list holds the orders as received; their states are read back after `advance`
             return Order.objects.filter(pk__in=[o.pk for o in orders], status=status).order_by("number").first()
 
+        def recently(order: Order, hours: float) -> datetime:
+            since = max(self.last_event_at(order), self.now - timedelta(hours=hours))
+            return self.later(since, 0.1, hours, rng)
+
         shipped, delivered, ready = first(Status.SHIPPED), first(Status.DELIVERED), first(Status.READY_TO_SHIP)
         if shipped is not None:
-            request_cancellation(
-                order_id=shipped.pk,
-                seller=seller,
-                reason_code=ReasonCode.BUYER_REQUEST,
-                text="Ya no necesito el producto, lo compré en tienda.",
-                reference=f"DEMO-CR-{shipped.number}",
-            )
+            with self.at(recently(shipped, 6)):
+                request_cancellation(
+                    order_id=shipped.pk,
+                    seller=seller,
+                    reason_code=ReasonCode.BUYER_REQUEST,
+                    text="Ya no necesito el producto, lo compré en tienda.",
+                    reference=f"DEMO-CR-{shipped.number}",
+                )
         if delivered is not None:
-            open_dispute(
-                order_id=delivered.pk,
-                seller=seller,
-                actor=None,
-                party=Party.BUYER,
-                reason_code=ReasonCode.PRODUCT_DAMAGED,
-                text="La caja llegó aplastada y el producto no enciende.",
-                responsible=delivered.buyer_full_name,
-                reference=f"DEMO-DSP-{delivered.number}",
-            )
+            with self.at(recently(delivered, 30)):
+                open_dispute(
+                    order_id=delivered.pk,
+                    seller=seller,
+                    actor=None,
+                    party=Party.BUYER,
+                    reason_code=ReasonCode.PRODUCT_DAMAGED,
+                    text="La caja llegó aplastada y el producto no enciende.",
+                    responsible=delivered.buyer_full_name,
+                    reference=f"DEMO-DSP-{delivered.number}",
+                )
         if ready is not None:
-            open_dispute(
-                order_id=ready.pk,
-                seller=seller,
-                actor=owner,
-                party=Party.SELLER,
-                reason_code=ReasonCode.CANCELED_BY_SELLER,
-                text="Iniciamos manejo por error: el almacén no tiene el producto (quiebre de stock).",
-                responsible=owner.get_full_name(),
-                reference=f"DEMO-DSP-{ready.number}",
-            )
+            with self.at(recently(ready, 8)):
+                open_dispute(
+                    order_id=ready.pk,
+                    seller=seller,
+                    actor=owner,
+                    party=Party.SELLER,
+                    reason_code=ReasonCode.CANCELED_BY_SELLER,
+                    text="Iniciamos manejo por error: el almacén no tiene el producto (quiebre de stock).",
+                    responsible=owner.get_full_name(),
+                    reference=f"DEMO-DSP-{ready.number}",
+                )
+
+    def read_older_notices(self) -> None:
+        """The members read their notices as they came; only the newest few of each are still unread."""
+        rng = random.Random("read")
+        for membership in Membership.objects.select_related("user", "seller").order_by("id"):
+            mine = Notification.objects.filter(user=membership.user, seller=membership.seller)
+            for notice in mine.order_by("-created_at", "-id")[UNREAD_PER_MEMBER:]:
+                with self.at(self.later(notice.created_at, 0.05, 3, rng)):
+                    mark_read(user=membership.user, seller=membership.seller, notification_ids=[notice.pk])
 
     def integration_credential(self, sites) -> None:
         if not IntegrationCredential.objects.filter(key_digest=hash_credential(DEMO_INTEGRATION_KEY)).exists():
