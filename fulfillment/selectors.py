@@ -116,9 +116,15 @@ class SlaClock:
                 "when": self.when_text,
                 "penalty": self.penalty_text,
             }
-        return _("%(action)s antes de %(when)s — si no, %(penalty)s") % {
+        local = timezone.localtime(self.deadline)
+        if local.date() == timezone.localdate():
+            text = _("%(action)s antes de las %(time)s — si no, %(penalty)s")
+        else:  # «antes del 22/11», never «antes de el»
+            text = _("%(action)s antes del %(date)s a las %(time)s — si no, %(penalty)s")
+        return text % {
             "action": self.action_label,
-            "when": self.when_text,
+            "date": local.strftime("%d/%m"),
+            "time": local.strftime("%H:%M"),
             "penalty": self.penalty_text,
         }
 

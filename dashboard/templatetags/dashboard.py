@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fulfillment.selectors import CURRENCY_SYMBOLS
 from orders.models import Status
 from orders.workflow import TRANSITIONS
 
@@ -31,6 +34,28 @@ EVENT_LABELS = {
     "dispute_reassigned": gettext_lazy("Controversia reasignada"),
     **{action: spec.label for action, spec in TRANSITIONS.items()},
 }
+
+
+def format_money(amount, currency: str = "PEN", *, short: bool = False) -> str:
+    """'S/ 1.538,80' in Spanish, 'S/ 1,538.80' in English: the currency's symbol and the language's separators.
+
+    `short` drops the cents of a whole amount ('S/ 50'), as sellers write it in a sentence.
+    """
+    if amount is None or amount == "":
+        return ""
+    try:
+        amount = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(amount)
+    places = 0 if short and amount == amount.to_integral_value() else 2
+    shown = number_format(amount, places, use_l10n=True, force_grouping=True)
+    return f"{CURRENCY_SYMBOLS.get(currency, currency)} {shown}"
+
+
+@register.filter
+def money(amount, currency: str = "PEN") -> str:
+    """{{ order.total|money:order.currency }}: one way to write money on every dashboard page."""
+    return format_money(amount, currency)
 
 
 @register.filter
@@ -60,6 +85,14 @@ def status_label(code: str) -> str:
         return Status(code).label
     except ValueError:
         return code or ""
+
+
+@register.filter
+def event_actor(label: str) -> str:
+    """'por el sistema' for what no person did (events store "system"), else 'por Ana Pérez'."""
+    if label == "system":
+        return _("por el sistema")
+    return _("por %(actor)s") % {"actor": label or "—"}
 
 
 @register.filter

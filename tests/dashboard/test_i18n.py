@@ -1,6 +1,10 @@
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from orders.models import Status
 from tests.factories import OrderFactory
@@ -47,3 +51,49 @@ def test_language_switch_sets_english(client_a):
     response = client_a.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
     assert "Orders" in response.content.decode()
     assert response.client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_money_and_the_sla_clock_read_the_same_on_every_page(client_a, seller):
+    from fulfillment.models import Penalty
+    from tests.factories import OrderFactory
+
+    now = timezone.now()
+    # an order due the day after tomorrow, one whose penalty has cents, and one already penalised
+    order = OrderFactory(
+        seller=seller, total=Decimal("538.80"), placed_at=now, handling_deadline=now + timedelta(days=2)
+    )
+    seller.contract.late_handling_penalty_kind = "percent"
+    seller.contract.late_handling_penalty_value = Decimal("10.00")
+    seller.contract.save()
+    Penalty.objects.create(
+        seller=seller,
+        order=order,
+        rule="late_handling",
+        clause="19",
+        deadline=now,
+        amount=Decimal("53.88"),
+        currency="PEN",
+        raised_at=now,
+    )
+    detail = client_a.get(reverse("dashboard:order_detail", args=[order.pk])).content.decode()
+    when = timezone.localtime(order.handling_deadline).strftime("%d/%m")
+    assert f"antes del {when} a las" in detail and "antes de el" not in detail
+    assert "S/ 53,88" in detail and "53.88" not in detail
+    assert "S/ 538,80" in detail and "PEN 538" not in detail
+    listing = client_a.get(reverse("dashboard:order_list")).content.decode()
+    assert "S/ 538,80" in listing and "PEN " not in listing
+    penalties = client_a.get(reverse("dashboard:penalties")).content.decode()
+    assert "S/ 53,88" in penalties and "PEN " not in penalties
+
+
+def test_the_timeline_says_by_the_system(client_a, seller):
+    from orders.workflow import record_event
+    from tests.factories import OrderFactory
+
+    order = OrderFactory(seller=seller)
+    record_event(order=order, kind="penalty_raised", actor=None)
+    detail = client_a.get(reverse("dashboard:order_detail", args=[order.pk])).content.decode()
+    assert "por el sistema" in detail and "por system" not in detail
+    client_a.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client_a.get(reverse("dashboard:order_detail", args=[order.pk])).content.decode()
+    assert "by the system" in english
