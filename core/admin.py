@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.utils import display_for_value
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.models import IdempotencyRecord
@@ -6,6 +9,24 @@ from core.models import IdempotencyRecord
 admin.site.site_header = _("Seller Center — operación del marketplace")
 admin.site.site_title = _("Seller Center")
 admin.site.index_title = _("Operación")
+
+
+def shown_as(name: str, label, *, date: str = ""):
+    """Model field `name` as an admin column or read-only field under a Spanish heading (translated).
+
+    The models keep their verbose names, which would need a migration to change. `date`: a compact
+    format for a datetime ("d/m/Y H:i"), so a column does not take a whole line.
+    """
+
+    def show(model_admin, obj):
+        value = getattr(obj, name)
+        if date and value is not None:
+            return date_format(timezone.localtime(value), date)
+        return display_for_value(value, model_admin.get_empty_value_display())
+
+    show.short_description = label
+    show.admin_order_field = name
+    return show
 
 
 class ReadOnlyAdminMixin:

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
 from django.urls import register_converter
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
+    verbose_name = _("Sistema")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, shown_as
 from core.errors import DomainError
 from disputes import services
 from disputes.files import attachment_file_response
@@ -30,7 +30,9 @@ from orders.models import Order, Status
 @register_order_inline
 class CancellationInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = Cancellation
-    fields = ("reason", "text", "responsible", "created_by", "created_at")
+    registered_by = shown_as("created_by", _("registrada por"))
+    registered_at = shown_as("created_at", _("registrada el"))
+    fields = ("reason", "text", "responsible", "registered_by", "registered_at")
     readonly_fields = fields
 
 
@@ -77,7 +79,8 @@ class CancellationReasonAdmin(admin.ModelAdmin):
 class CancellationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Written together with the order's transition; shown, never edited."""
 
-    list_display = ("order", "seller", "reason", "responsible", "created_at")
+    registered_at = shown_as("created_at", _("registrada el"))
+    list_display = ("order", "seller", "reason", "responsible", "registered_at")
     list_filter = ("reason", "seller")
     date_hierarchy = "created_at"
     search_fields = ("=order__number", "responsible", "text")

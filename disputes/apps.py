@@ -1,9 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class DisputesConfig(AppConfig):
     name = "disputes"
+    verbose_name = _("Controversias y cancelaciones")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

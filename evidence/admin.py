@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, shown_as
 from core.errors import DomainError
 from evidence.files import attempt_photo_response, evidence_file_response
 from evidence.models import DeliveryAttempt, DeliveryEvidence, ReviewState
@@ -40,7 +40,8 @@ def review_link(obj: DeliveryEvidence) -> str:
 @register_order_inline
 class DeliveryEvidenceInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = DeliveryEvidence
-    fields = ("kind", "link", "review", "receiver_full_name", "receiver_document_number", "warnings", "created_at")
+    added_at = shown_as("created_at", _("agregada el"))
+    fields = ("kind", "link", "review", "receiver_full_name", "receiver_document_number", "warnings", "added_at")
     readonly_fields = fields
     verbose_name_plural = _("evidencias de entrega")
 

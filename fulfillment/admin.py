@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, shown_as
 from core.errors import DomainError
 from fulfillment.deadlines import waive_penalty
 from fulfillment.models import DeadlineWarning, Penalty, PenaltyStatus, Shipment, StockReservation
@@ -13,8 +13,9 @@ from orders.admin import register_order_inline
 @register_order_inline
 class ShipmentInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = Shipment
-    fields = (("carrier", "tracking_number"), ("tracking_url", "guide_number"), ("shipped_at", "created_by"))
-    readonly_fields = ("carrier", "tracking_number", "tracking_url", "guide_number", "shipped_at", "created_by")
+    registered_by = shown_as("created_by", _("registrado por"))
+    fields = (("carrier", "tracking_number"), ("tracking_url", "guide_number"), ("shipped_at", "registered_by"))
+    readonly_fields = ("carrier", "tracking_number", "tracking_url", "guide_number", "shipped_at", "registered_by")
 
 
 @admin.register(Shipment)
@@ -26,7 +27,9 @@ class ShipmentAdmin(admin.ModelAdmin):
     list_select_related = ("order", "seller")
     show_full_result_count = False
     # operators may correct tracking data; which order and when it shipped are the workflow's
-    readonly_fields = ("order", "seller", "shipped_at", "created_by", "created_at")
+    registered_by = shown_as("created_by", _("registrado por"))
+    registered_at = shown_as("created_at", _("registrado el"))
+    readonly_fields = ("order", "seller", "shipped_at", "registered_by", "registered_at")
 
     def has_add_permission(self, request):
         # a shipment exists only through "Realizar envío"

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def reinstall_status_count_triggers(sender, using, plan=None, **kwargs) -> None:
@@ -16,6 +17,7 @@ def reinstall_status_count_triggers(sender, using, plan=None, **kwargs) -> None:
 
 class OrdersConfig(AppConfig):
     name = "orders"
+    verbose_name = _("Órdenes")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

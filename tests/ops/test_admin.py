@@ -151,8 +151,10 @@ def test_the_order_page_shows_lines_shipment_evidence_and_history_read_only(oper
     body = response.content.decode()
     assert "OLV-778899" in body
     assert "https://fotos.example.com/entregas/778899.jpg" in body
-    for kind in ("start_handling", "ship", "evidence_added", "deliver"):
-        assert f"<p>{kind}</p>" in body, kind
+    # the history names each event as the dashboard does, not by its code
+    for label in ("Iniciar manejo", "Realizar envío", "Evidencia agregada", "Entregar"):
+        assert f"<p>{label}</p>" in body, label
+    assert "<p>start_handling</p>" not in body
     assert "<p>Entregada</p>" in body  # the last event's target, by its label
     # and nothing in the history can be added, changed or deleted
     history = inlines["orderevent"]
@@ -248,3 +250,32 @@ def test_device_tokens_are_listed_and_revoked(operator_client, owner):
     )
     assert response.status_code == 302
     assert not DeviceToken.objects.filter(pk=token.pk).exists()
+
+
+def test_the_admin_names_apps_and_columns_in_spanish(operator_client, delivered_order):
+    index = operator_client.get(reverse("admin:index"))
+    names = {app["app_label"]: str(app["name"]) for app in index.context["app_list"]}
+    assert names["catalog"] == "Catálogo" and names["orders"] == "Órdenes"
+    assert names["disputes"] == "Controversias y cancelaciones" and names["evidence"] == "Evidencia de entrega"
+    assert all(name != label.title() for label, name in names.items()), names
+    listing = operator_client.get(admin_url(Order, "changelist")).content.decode()
+    assert "›</a> Órdenes" not in listing and '">Órdenes</a>' in listing  # the breadcrumb
+    for heading in ("Sitio", "Comprador", "Compra", "Plazo", "Total"):
+        assert f">{heading}</a>" in listing, heading
+    assert ">Site</a>" not in listing
+    page = operator_client.get(admin_url(Order, "change", delivered_order.pk)).content.decode()
+    assert "Created by" not in page and "Created at" not in page and "Registrado por" in page
+    # the events' payloads read as «clave: valor» lines, not JSON
+    assert "field-payload_display" in page and 'class="field-payload"' not in page
+    assert "<div>carrier: Olva Courier</div>" in page
+
+
+def test_the_order_changelist_keeps_eight_short_columns(operator_client, seller):
+    OrderFactory(seller=seller, number="7700001")
+    order_admin = admin.site._registry[Order]
+    assert len(order_admin.list_display) == 8
+    listing = operator_client.get(admin_url(Order, "changelist")).content.decode()
+    placed = Order.objects.get(number="7700001").placed_at
+    from django.utils import timezone
+
+    assert timezone.localtime(placed).strftime("%d/%m/%y %H:%M") in listing
