@@ -129,6 +129,7 @@ LOGOUT_REDIRECT_URL = "login"
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Español")), ("en", _("English"))]
+FORMAT_MODULE_PATH = ["sellercenter.formats"]  # Peru's number format for "es"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "America/Lima")
 USE_I18N = True

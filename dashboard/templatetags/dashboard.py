@@ -37,7 +37,7 @@ EVENT_LABELS = {
 
 
 def format_money(amount, currency: str = "PEN", *, short: bool = False) -> str:
-    """'S/ 1.538,80' in Spanish, 'S/ 1,538.80' in English: the currency's symbol and the language's separators.
+    """'S/ 1,538.80': the currency's symbol and the language's separators (Peru's in Spanish, see formats/).
 
     `short` drops the cents of a whole amount ('S/ 50'), as sellers write it in a sentence.
     """

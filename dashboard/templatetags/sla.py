@@ -12,7 +12,7 @@ register = template.Library()
 
 
 class PageClock:
-    """An SlaClock as the dashboard says it: its amounts written like the rest of the page ("S/ 53,88")."""
+    """An SlaClock as the dashboard says it: its amounts written like the rest of the page ("S/ 53.88")."""
 
     def __init__(self, clock: SlaClock):
         self._clock = clock

@@ -78,12 +78,24 @@ def test_money_and_the_sla_clock_read_the_same_on_every_page(client_a, seller):
     detail = client_a.get(reverse("dashboard:order_detail", args=[order.pk])).content.decode()
     when = timezone.localtime(order.handling_deadline).strftime("%d/%m")
     assert f"antes del {when} a las" in detail and "antes de el" not in detail
-    assert "S/ 53,88" in detail and "53.88" not in detail
-    assert "S/ 538,80" in detail and "PEN 538" not in detail
+    # Peru writes money with a decimal point, as its marketplaces and receipts do
+    assert "S/ 53.88" in detail and "53,88" not in detail
+    assert "S/ 538.80" in detail and "PEN 538" not in detail
     listing = client_a.get(reverse("dashboard:order_list")).content.decode()
-    assert "S/ 538,80" in listing and "PEN " not in listing
+    assert "S/ 538.80" in listing and "PEN " not in listing
     penalties = client_a.get(reverse("dashboard:penalties")).content.decode()
-    assert "S/ 53,88" in penalties and "PEN " not in penalties
+    assert "S/ 53.88" in penalties and "PEN " not in penalties
+
+
+def test_thousands_are_grouped_with_a_comma_in_spanish_and_english():
+    from django.utils import translation
+
+    from dashboard.templatetags.dashboard import format_money
+
+    for language in ("es", "en"):
+        with translation.override(language):
+            assert format_money(Decimal("1538.8"), "PEN") == "S/ 1,538.80"
+            assert format_money(Decimal("50"), "PEN", short=True) == "S/ 50"
 
 
 def test_the_timeline_says_by_the_system(client_a, seller):
