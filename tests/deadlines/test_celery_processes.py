@@ -24,7 +24,10 @@ from orders.models import OrderEvent
 from tests.factories import OrderFactory
 
 ROOT = Path(settings.BASE_DIR)
-BROKER = "redis://127.0.0.1:6379/14"  # a database of its own: the other Redis tests use 15
+# a Redis database of its own (the other Redis tests use 15), one per xdist worker: each test flushes it,
+# and a worker started by one test would take another's tasks
+XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+BROKER = f"redis://127.0.0.1:6379/{max(1, 14 - XDIST_WORKER)}"
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
