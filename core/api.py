@@ -30,6 +30,9 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         code, message = "invalid", _("Revisa los datos enviados.")
         detail = exc.detail
+        if isinstance(detail, dict) and exc.get_codes().get("non_field_errors") == ["null"]:
+            # DRF's "No data provided" (a `null` body) is English-only, untranslatable: say it ourselves
+            detail = {"non_field_errors": [_("Falta el cuerpo de la solicitud: envía un objeto JSON.")]}
         if isinstance(detail, dict):
             fields = {name: _flatten(value) for name, value in detail.items()}
             non_field = fields.pop("non_field_errors", None)

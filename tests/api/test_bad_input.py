@@ -238,3 +238,19 @@ def test_an_unreadable_yes_no_filter_is_400_not_ignored(api, value):
 @pytest.mark.parametrize("value", ["true", "True", "1", "false", "0", ""])
 def test_the_yes_no_filter_reads_the_usual_spellings(api, value):
     assert api.get("/api/v1/orders/", {"due_soon": value}).status_code == 200
+
+
+def test_a_null_body_is_400_in_the_requests_language(api, make_order):
+    order = make_order(Status.READY_TO_SHIP)
+    before = snapshot(order)
+    spanish = assert_error(api.post(f"/api/v1/orders/{order.pk}/ship/", "null", content_type="application/json"), 400)
+    english = assert_error(
+        api.post(
+            f"/api/v1/orders/{order.pk}/ship/", "null", content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+        ),
+        400,
+    )
+    assert spanish["message"] == "Falta el cuerpo de la solicitud: envía un objeto JSON."
+    assert english["message"] == "The request has no body: send a JSON object."
+    order.refresh_from_db()
+    assert snapshot(order) == before
