@@ -21,6 +21,6 @@ bench:
 
 # Refresh the English catalog from the code, then compile it (tests/test_message_catalog.py checks it is current).
 messages:
-	.venv/bin/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=bench \
+	.venv/bin/python manage.py makemessages -l en --no-obsolete --no-fuzzy-matching --ignore=.venv --ignore=var --ignore=bench \
 		--ignore=tests --ignore=staticfiles --ignore=node_modules --ignore=.git
 	.venv/bin/python manage.py compilemessages --ignore=.venv --ignore=var

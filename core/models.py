@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class IdempotencyRecord(models.Model):
@@ -14,6 +15,8 @@ class IdempotencyRecord(models.Model):
     completed_at = models.DateTimeField(null=True)
 
     class Meta:
+        verbose_name = _("registro de idempotencia")
+        verbose_name_plural = _("registros de idempotencia")
         constraints = [
             # two concurrent requests with one key: the database lets only one through
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_user_key"),

@@ -266,6 +266,8 @@ class OrderStatusCount(models.Model):
     count = models.IntegerField(default=0)
 
     class Meta:
+        verbose_name = _("conteo por estado")
+        verbose_name_plural = _("conteos por estado")
         constraints = [
             models.UniqueConstraint(fields=["seller", "status"], name="statuscount_unique_seller_status"),
             models.CheckConstraint(condition=Q(count__gte=0), name="statuscount_not_negative"),
