@@ -13,7 +13,11 @@ NOT_FOUND_ROUTE = "api-not-found"
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
+    return JsonResponse(
+        {"error": {"code": code, "message": message, "fields": {}}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 @csrf_exempt  # an answer for any method; nothing is changed
