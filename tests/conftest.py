@@ -1,5 +1,6 @@
 import os
 
+import celery
 import pytest
 
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, SellerFactory, SiteFactory, UserFactory
@@ -22,6 +23,9 @@ def _eager_celery_and_media(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "media"},
         },
     }
+    yield
+    # a test that made another Celery app current would send every later test's tasks to it, unseen
+    assert celery.current_app.main == "sellercenter", f"a test left Celery app {celery.current_app.main!r} current"
 
 
 @pytest.fixture

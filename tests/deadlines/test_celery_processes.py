@@ -143,7 +143,9 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_doubles_nothing(broker, sel
     try:
         # an explicit connection: CELERY_BROKER_URL in this process names another Redis database
         with Connection(BROKER) as to_broker:
-            Celery("deadlines-test").send_task("fulfillment.tasks.enforce_deadlines", connection=to_broker)
+            # not made the current app: later tests' shared tasks would go to it, not eager, and be lost
+            sender = Celery("deadlines-test", set_as_current=False)
+            sender.send_task("fulfillment.tasks.enforce_deadlines", connection=to_broker)
         # when the worker has written batch 2 (uncommitted) and is killed with SIGKILL
         assert wait_until(marker.exists, seconds=60), (tmp_path / "worker.log").read_text()[-3000:]
     finally:
