@@ -20,7 +20,10 @@ bench:
 	.venv/bin/python bench/order_list.py
 
 # Refresh the English catalog from the code, then compile it (tests/test_message_catalog.py checks it is current).
+# msgmerge guesses translations for new strings from similar old ones: those guesses are emptied, not kept.
+CATALOG = locale/en/LC_MESSAGES/django.po
 messages:
-	.venv/bin/python manage.py makemessages -l en --no-obsolete --no-fuzzy-matching --ignore=.venv --ignore=var --ignore=bench \
+	.venv/bin/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=bench \
 		--ignore=tests --ignore=staticfiles --ignore=node_modules --ignore=.git
+	msgattrib --clear-fuzzy --empty --clear-previous -o $(CATALOG) $(CATALOG)
 	.venv/bin/python manage.py compilemessages --ignore=.venv --ignore=var

@@ -216,6 +216,11 @@ def add_delivery_evidence(
                     % {"status": order.get_status_display()},
                     code="invalid_state",
                 )
+            if received_at and received_at < order.placed_at:
+                raise ValidationFailed(
+                    _("La fecha de recepción es anterior a la compra."),
+                    fields={"received_at": [_("antes de la compra")]},
+                )
             superseded = _superseded(order=order, supersedes_id=supersedes_id)
             evidence.order = order
             evidence.supersedes = superseded

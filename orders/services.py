@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -56,6 +56,9 @@ def validate_buyer_document(*, document_type: str, number: str) -> None:
         raise ValidationFailed(_("El RUC debe tener 11 dígitos."), fields={"buyer_document_number": [_("11 dígitos")]})
 
 
+OLDEST_ORDER_AGE = timedelta(days=365)
+
+
 def receive_order(*, seller: Seller, site: MarketplaceSite, data: OrderInput) -> tuple[Order, bool]:
     """Take an order from the marketplace feed. Returns (order, created).
 
@@ -66,6 +69,12 @@ def receive_order(*, seller: Seller, site: MarketplaceSite, data: OrderInput) ->
         raise ValidationFailed(_("La orden debe tener al menos una línea."), fields={"lines": [_("requerido")]})
     if data.placed_at > timezone.now() + timezone.timedelta(minutes=5):
         raise ValidationFailed(_("La fecha de compra está en el futuro."), fields={"placed_at": [_("futuro")]})
+    if data.placed_at < timezone.now() - OLDEST_ORDER_AGE:
+        # a feed sends orders as they happen: a date this old is a wrong zone, format or epoch, not a sale
+        raise ValidationFailed(
+            _("La fecha de compra tiene más de un año: revisa su formato y zona horaria."),
+            fields={"placed_at": [_("más de un año atrás")]},
+        )
     validate_buyer_document(document_type=data.buyer_document_type, number=data.buyer_document_number)
 
     existing = Order.objects.filter(site=site, external_id=data.external_id).first()

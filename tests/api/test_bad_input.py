@@ -176,8 +176,18 @@ def test_evidence_url_must_be_public_https(api, make_order, url):
         ({"kind": "selfie", "url": "https://fotos.example.com/1.jpg"}, "kind"),
         ({"kind": "buyer_receiving"}, "file"),
         ({"kind": "signed_guide", "url": "https://fotos.example.com/guia.pdf"}, "receiver_full_name"),
+        (
+            {
+                "kind": "signed_guide",
+                "url": "https://fotos.example.com/guia.pdf",
+                "receiver_full_name": "Luis Quispe",
+                "receiver_document_number": "45781236",
+                "received_at": "1900-01-01T12:00:00Z",
+            },
+            "received_at",
+        ),
     ],
-    ids=["bad-kind", "neither-file-nor-url", "guide-without-receiver"],
+    ids=["bad-kind", "neither-file-nor-url", "guide-without-receiver", "received-before-the-purchase"],
 )
 def test_evidence_with_missing_or_invalid_fields_is_400(api, make_order, body, field):
     # given a shipped order without evidence

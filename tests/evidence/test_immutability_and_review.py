@@ -3,6 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from core.errors import Conflict, ValidationFailed
 from evidence.models import DeliveryEvidence, ReviewState
@@ -130,7 +131,7 @@ def test_a_guide_whose_receiver_differs_from_the_buyer_is_kept_with_warnings(dev
             "url": URL_1,
             "receiver_full_name": "Pedro Vecino",
             "receiver_document_number": "99999999",
-            "received_at": "2026-11-20T10:00:00-05:00",
+            "received_at": timezone.now().isoformat(),  # after the purchase, not in the future
             "signature_present": False,
         },
         format="json",
@@ -151,7 +152,7 @@ def test_a_guide_matching_the_buyer_has_no_warning(device, shipped):
             "url": URL_1,
             "receiver_full_name": f"{first.upper()} {second.replace('ú', 'u')}",
             "receiver_document_number": f" {shipped.buyer_document_number} ",
-            "received_at": "2026-11-20T10:00:00-05:00",
+            "received_at": timezone.now().isoformat(),  # after the purchase, not in the future
             "signature_present": True,
         },
         format="json",

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -65,6 +65,8 @@ def test_an_external_id_of_another_seller_is_a_conflict(seller, site):
         {"buyer_document_type": "ruc", "buyer_document_number": "2060"},
         {"lines": []},
         {"placed_at": timezone.now() + timedelta(days=2)},
+        {"placed_at": timezone.now() - timedelta(days=400)},  # older than a year: a wrong date, not a sale
+        {"placed_at": datetime(1900, 1, 1, 12, tzinfo=UTC)},
     ],
 )
 def test_invalid_feed_orders_are_refused_and_nothing_is_stored(overrides, seller, site):
