@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, shown_as
 from orders.models import IntegrationCredential, Order, OrderEvent, OrderLine, OrderStatusCount, Status
-from orders.workflow import action_label, allowed_actions
+from orders.workflow import action_label, allowed_actions, event_label
 
 # Inlines from apps to the right of orders (shipment, evidence, cancellation): they register
 # themselves here so orders never imports them.
@@ -33,13 +33,6 @@ def status_label(code: str) -> str:
     return str(Status(code).label) if code in Status.values else (code or "—")
 
 
-def event_kind_label(kind: str) -> str:
-    """'start_handling' -> «Iniciar manejo»: the dashboard timeline's labels."""
-    from dashboard.templatetags.dashboard import event_label  # the dashboard sits above orders
-
-    return event_label(kind)
-
-
 def event_actor_label(label: str) -> str:
     return str(_("sistema")) if label == "system" else (label or "—")
 
@@ -49,7 +42,7 @@ class EventLabelsMixin:
 
     @admin.display(description=_("evento"), ordering="kind")
     def kind_label(self, obj: OrderEvent) -> str:
-        return event_kind_label(obj.kind)
+        return event_label(obj.kind)
 
     @admin.display(description=_("actor"), ordering="actor_label")
     def actor_display(self, obj: OrderEvent) -> str:

@@ -74,6 +74,32 @@ TRANSITIONS: dict[str, Transition] = {
 ACTIONS = tuple(TRANSITIONS)
 SELLER_ACTIONS = tuple(action for action, spec in TRANSITIONS.items() if spec.seller_button)
 
+# What each OrderEvent.kind says to people (timeline, admin history); kinds are written by every app.
+EVENT_LABELS = {
+    "received": gettext_lazy("Orden recibida"),
+    "evidence_added": gettext_lazy("Evidencia agregada"),
+    "evidence_superseded": gettext_lazy("Evidencia reemplazada"),
+    "evidence_reviewed": gettext_lazy("Evidencia revisada"),
+    "delivery_attempt_failed": gettext_lazy("Intento de entrega fallido"),
+    "penalty_raised": gettext_lazy("Penalidad aplicada"),
+    "penalty_waived": gettext_lazy("Penalidad condonada"),
+    "penalty_appealed": gettext_lazy("Penalidad apelada"),
+    "cancellation_requested": gettext_lazy("Solicitud de cancelación del comprador"),
+    "cancellation_request_rejected": gettext_lazy("Solicitud de cancelación rechazada"),
+    "cancellation_request_lapsed": gettext_lazy("Solicitud de cancelación sin efecto"),
+    "dispute_opened": gettext_lazy("Controversia abierta"),
+    "dispute_message": gettext_lazy("Mensaje en controversia"),
+    "dispute_resolved": gettext_lazy("Controversia resuelta"),
+    "dispute_closed": gettext_lazy("Controversia cerrada"),
+    "dispute_reassigned": gettext_lazy("Controversia reasignada"),
+    **{action: spec.label for action, spec in TRANSITIONS.items()},
+}
+
+
+def event_label(kind: str) -> str:
+    return str(EVENT_LABELS.get(kind, kind))
+
+
 # Sent after the transaction that made the change commits; a rollback sends nothing.
 order_transitioned = Signal()  # kwargs: order_id, seller_id, action, event_id
 order_created = Signal()  # kwargs: order_id, seller_id

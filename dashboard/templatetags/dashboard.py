@@ -7,33 +7,12 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from fulfillment.selectors import CURRENCY_SYMBOLS
 from orders.models import Status
-from orders.workflow import TRANSITIONS
+from orders.workflow import event_label
 
 register = template.Library()
-
-EVENT_LABELS = {
-    "received": gettext_lazy("Orden recibida"),
-    "evidence_added": gettext_lazy("Evidencia agregada"),
-    "evidence_superseded": gettext_lazy("Evidencia reemplazada"),
-    "evidence_reviewed": gettext_lazy("Evidencia revisada"),
-    "delivery_attempt_failed": gettext_lazy("Intento de entrega fallido"),
-    "penalty_raised": gettext_lazy("Penalidad aplicada"),
-    "penalty_waived": gettext_lazy("Penalidad condonada"),
-    "penalty_appealed": gettext_lazy("Penalidad apelada"),
-    "cancellation_requested": gettext_lazy("Solicitud de cancelación del comprador"),
-    "cancellation_request_rejected": gettext_lazy("Solicitud de cancelación rechazada"),
-    "cancellation_request_lapsed": gettext_lazy("Solicitud de cancelación sin efecto"),
-    "dispute_opened": gettext_lazy("Controversia abierta"),
-    "dispute_message": gettext_lazy("Mensaje en controversia"),
-    "dispute_resolved": gettext_lazy("Controversia resuelta"),
-    "dispute_closed": gettext_lazy("Controversia cerrada"),
-    "dispute_reassigned": gettext_lazy("Controversia reasignada"),
-    **{action: spec.label for action, spec in TRANSITIONS.items()},
-}
 
 
 def format_money(amount, currency: str = "PEN", *, short: bool = False) -> str:
@@ -95,9 +74,7 @@ def event_actor(label: str) -> str:
     return _("por %(actor)s") % {"actor": label or "—"}
 
 
-@register.filter
-def event_label(kind: str) -> str:
-    return str(EVENT_LABELS.get(kind, kind))
+register.filter("event_label", event_label)
 
 
 @register.simple_tag(takes_context=True)
