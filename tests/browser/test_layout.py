@@ -1,5 +1,7 @@
 """Nothing sticks out of the screen or its card, on a phone and on a laptop."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -82,34 +84,36 @@ def pages(seller, owner):
     return ["/", f"/orders/{order.pk}/", "/penalties/", "/disputes/", f"/disputes/{dispute.pk}/"]
 
 
+@contextmanager
+def seller_page(browser, live_server, owner, viewport) -> Iterator[Page]:
+    """The owner logged in, in a browser of that screen size (a phone's touch included)."""
+    context = browser.new_context(viewport=viewport, locale="es-PE", is_mobile=viewport is PHONE)
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, owner.username)
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390", "1366"])
 def test_no_page_is_wider_than_the_screen(browser, live_server, owner, pages, viewport):
-    context = browser.new_context(viewport=viewport, locale="es-PE", is_mobile=viewport is PHONE)
-    page = context.new_page()
-    try:
-        log_in(page, live_server.url, owner.username)
-        widths = {}
+    widths = {}
+    with seller_page(browser, live_server, owner, viewport) as page:
         for path in pages:
             page.goto(f"{live_server.url}{path}")
             widths[path] = page_width(page)
         page.goto(live_server.url)
         page.screenshot(path=f"/tmp/sc-dashboard-list-{viewport['width']}.png")
-    finally:
-        context.close()
     assert {path: w for path, w in widths.items() if w[0] > w[1]} == {}
 
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390", "1366"])
 def test_the_order_filter_form_fits_its_card(browser, live_server, owner, pages, viewport):
-    context = browser.new_context(viewport=viewport, locale="es-PE", is_mobile=viewport is PHONE)
-    page = context.new_page()
-    try:
-        log_in(page, live_server.url, owner.username)
+    with seller_page(browser, live_server, owner, viewport) as page:
         outside = page.evaluate(FIELDS_OUTSIDE_THE_CARD)
         room_in_select = page.evaluate(SORT_SELECT_FITS)
         checkbox = page.evaluate(CHECKBOX_BESIDE_ITS_LABEL)
-    finally:
-        context.close()
     assert outside == []
     # "Más recientes primero" is not cut (the arrow takes about 20 px)
     assert room_in_select >= 20
