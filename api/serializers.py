@@ -498,7 +498,8 @@ class IntakeOrderSerializer(serializers.Serializer):
     shipping_total = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0"), default=Decimal("0.00")
     )
-    lines = IntakeLineSerializer(many=True, allow_empty=False, max_length=500)
+    # a ListField (not many=True) so the schema states minItems/maxItems
+    lines = serializers.ListField(child=IntakeLineSerializer(), min_length=1, max_length=500)
 
     def validate(self, attrs):
         tax_seller, id_seller = attrs.pop("seller_tax_id", None), attrs.pop("seller_id", None)
