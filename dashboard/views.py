@@ -231,20 +231,26 @@ def start_handling_view(request: HttpRequest, order_id: int) -> HttpResponse:
     )
 
 
+def order_form_action(
+    request: HttpRequest, order_id: int, retry: Retry, perform: Callable[[dict], object], success: str
+) -> HttpResponse:
+    """`retry.form` parsed, then `perform(cleaned_data)` as one order action; refused input (by the form
+    or the service) shows the order page again with the form as the seller filled it."""
+    if not retry.form.is_valid():
+        return invalid_order_form(request, order_id, retry.form, retry)
+    return order_action(request, order_id, lambda: perform(retry.form.cleaned_data), success, retry=retry)
+
+
 @require_POST
 @member_required
 def ship_view(request: HttpRequest, order_id: int) -> HttpResponse:
-    form = forms.ShipForm(request.POST)
-    retry = Retry("ship_form", form, "ship")
-    if not form.is_valid():
-        return invalid_order_form(request, order_id, form, retry)
     # the form's fields are the service's keyword arguments
-    return order_action(
+    return order_form_action(
         request,
         order_id,
-        lambda: ship(order_id=order_id, seller=request.seller, actor=request.user, **form.cleaned_data),
+        Retry("ship_form", forms.ShipForm(request.POST), "ship"),
+        lambda data: ship(order_id=order_id, seller=request.seller, actor=request.user, **data),
         _("Envío registrado: la orden está «Enviada»."),
-        retry=retry,
     )
 
 
@@ -266,48 +272,36 @@ def _evidence_kwargs(request: HttpRequest, data: dict) -> dict:
 @require_POST
 @member_required
 def add_evidence_view(request: HttpRequest, order_id: int) -> HttpResponse:
-    form = forms.EvidenceForm(request.POST, request.FILES)
-    retry = Retry("evidence_form", form, "add_evidence")
-    if not form.is_valid():
-        return invalid_order_form(request, order_id, form, retry)
-    return order_action(
+    return order_form_action(
         request,
         order_id,
-        lambda: add_delivery_evidence(order_id=order_id, **_evidence_kwargs(request, form.cleaned_data)),
+        Retry("evidence_form", forms.EvidenceForm(request.POST, request.FILES), "add_evidence"),
+        lambda data: add_delivery_evidence(order_id=order_id, **_evidence_kwargs(request, data)),
         _("Evidencia agregada."),
-        retry=retry,
     )
 
 
 @require_POST
 @member_required
 def deliver_view(request: HttpRequest, order_id: int) -> HttpResponse:
-    form = forms.EvidenceForm(request.POST, request.FILES)
-    retry = Retry("deliver_form", form, "deliver")
-    if not form.is_valid():
-        return invalid_order_form(request, order_id, form, retry)
-    return order_action(
+    return order_form_action(
         request,
         order_id,
-        lambda: deliver_with_evidence(order_id=order_id, **_evidence_kwargs(request, form.cleaned_data)),
+        Retry("deliver_form", forms.EvidenceForm(request.POST, request.FILES), "deliver"),
+        lambda data: deliver_with_evidence(order_id=order_id, **_evidence_kwargs(request, data)),
         _("Orden entregada."),
-        retry=retry,
     )
 
 
 @require_POST
 @member_required
 def cancel_view(request: HttpRequest, order_id: int) -> HttpResponse:
-    form = forms.CancelForm(request.POST)
-    retry = Retry("cancel_form", form, "cancel")
-    if not form.is_valid():
-        return invalid_order_form(request, order_id, form, retry)
-    return order_action(
+    return order_form_action(
         request,
         order_id,
-        lambda: cancel_order(order_id=order_id, seller=request.seller, actor=request.user, **form.cleaned_data),
+        Retry("cancel_form", forms.CancelForm(request.POST), "cancel"),
+        lambda data: cancel_order(order_id=order_id, seller=request.seller, actor=request.user, **data),
         _("Orden cancelada."),
-        retry=retry,
     )
 
 
