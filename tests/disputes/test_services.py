@@ -56,6 +56,14 @@ def buyer_dispute(order, **kwargs):
     )[0]
 
 
+def seller_dispute(order, actor, **kwargs):
+    """(dispute, created) for a dispute the seller's member opens; any field may be changed."""
+    defaults = {"reason_code": "canceled_by_seller", "text": "Sin stock", "responsible": "Ana"}
+    return open_dispute(
+        order_id=order.pk, seller=order.seller, actor=actor, party=Party.SELLER, **{**defaults, **kwargs}
+    )
+
+
 # --- reasons ---------------------------------------------------------------------------------------
 
 
@@ -294,15 +302,7 @@ def test_the_seller_cannot_open_a_dispute_before_handling(order_in, seller, owne
     order = order_in(Status.PENDING_HANDLING)
     before = state(order)
     with pytest.raises(Conflict) as refused:
-        open_dispute(
-            order_id=order.pk,
-            seller=seller,
-            actor=owner,
-            party=Party.SELLER,
-            reason_code="canceled_by_seller",
-            text="Sin stock",
-            responsible="Ana",
-        )
+        seller_dispute(order, owner)
     assert "Cancelar" in refused.value.message
     assert state(order) == before
 
@@ -310,44 +310,20 @@ def test_the_seller_cannot_open_a_dispute_before_handling(order_in, seller, owne
 def test_the_seller_opens_a_dispute_after_handling(order_in, seller, owner, django_capture_on_commit_callbacks):
     order = order_in(Status.READY_TO_SHIP)
     with django_capture_on_commit_callbacks(execute=True):
-        dispute, created = open_dispute(
-            order_id=order.pk,
-            seller=seller,
-            actor=owner,
-            party=Party.SELLER,
-            reason_code="canceled_by_seller",
-            text="Iniciamos manejo por error",
-            responsible="Ana Pérez",
-        )
+        dispute, created = seller_dispute(order, owner, text="Iniciamos manejo por error", responsible="Ana Pérez")
     assert created and dispute.status == DisputeStatus.OPEN and dispute.respond_by is None
     assert dispute.opened_by == owner and dispute.opened_by_party == Party.SELLER
     assert order.events.filter(kind="dispute_opened").count() == 1
     assert Notification.objects.filter(kind="dispute", order=order).count() == 1
     # a second one while the first is live is refused
     with pytest.raises(Conflict):
-        open_dispute(
-            order_id=order.pk,
-            seller=seller,
-            actor=owner,
-            party=Party.SELLER,
-            reason_code="canceled_by_seller",
-            text="otra",
-            responsible="Ana",
-        )
+        seller_dispute(order, owner, text="otra")
 
 
 def test_a_seller_may_not_use_a_buyer_only_type(order_in, seller, owner):
     order = order_in(Status.SHIPPED)
     with pytest.raises(ValidationFailed) as refused:
-        open_dispute(
-            order_id=order.pk,
-            seller=seller,
-            actor=owner,
-            party=Party.SELLER,
-            reason_code="product_damaged",
-            text="x",
-            responsible="y",
-        )
+        seller_dispute(order, owner, reason_code="product_damaged", text="x", responsible="y")
     assert "reason" in refused.value.fields
 
 
