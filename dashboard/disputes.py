@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, NotFound
-from dashboard.forms import first_error
+from dashboard.forms import CAMERA_ATTRS, TRACKING_ATTRS, first_error
 from dashboard.views import error_text, invalid_order_form, member_required, order_action
 from disputes.files import attachment_file_response
 from disputes.models import DisputeStatus, Party
@@ -59,16 +59,32 @@ class OpenDisputeForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Texto de la controversia"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    responsible = forms.CharField(label=gettext_lazy("Responsable (nombre y apellido)"), max_length=150)
+    responsible = forms.CharField(
+        label=gettext_lazy("Responsable (nombre y apellido)"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "autocapitalize": "words"}),
+    )
 
 
 class ReplyForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Mensaje"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    # the camera opens from its own input (accept="image/*" capture); the other one still takes PDFs
+    camera = forms.FileField(
+        label=gettext_lazy("Tomar foto con la cámara"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs=CAMERA_ATTRS),
+    )
     attachments = MultipleFileField(
         # format_lazy: the label is translated per request, not frozen in the language at import time
-        label=format_lazy(gettext_lazy("Adjuntos (fotos o PDF, hasta {max})"), max=MAX_ATTACHMENTS),
+        label=format_lazy(gettext_lazy("o elegir archivos (fotos o PDF, hasta {max})"), max=MAX_ATTACHMENTS),
         required=False,
     )
+
+    def clean(self):
+        data = super().clean()
+        camera = data.pop("camera", None)
+        data["attachments"] = [*([camera] if camera else []), *data.get("attachments", [])]
+        return data
 
 
 class RejectRequestForm(forms.Form):
@@ -80,6 +96,7 @@ class RejectRequestForm(forms.Form):
         max_length=100,
         required=False,
         help_text=gettext_lazy("Obligatorio si la orden ya fue enviada."),
+        widget=forms.TextInput(TRACKING_ATTRS),
     )
 
 

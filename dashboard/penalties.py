@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, NotFound
-from dashboard.forms import DateRangeForm
+from dashboard.forms import DateRangeForm, peru_date_field
 from dashboard.pagination import decode_cursor, encode_cursor
 from dashboard.views import error_text, member_required
 from fulfillment.deadlines import appeal_penalty
@@ -35,8 +35,8 @@ class PenaltyFilterForm(DateRangeForm):
     rule = forms.ChoiceField(
         label=gettext_lazy("Regla"), choices=[("", gettext_lazy("Todas")), *PenaltyRule.choices], required=False
     )
-    desde = forms.DateField(label=gettext_lazy("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    hasta = forms.DateField(label=gettext_lazy("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    desde = peru_date_field(gettext_lazy("Desde"))
+    hasta = peru_date_field(gettext_lazy("Hasta"))
 
 
 class AppealForm(forms.Form):

@@ -63,7 +63,7 @@ def test_seller_takes_an_order_to_entregada(page: Page, live_server, seller, own
     page.locator("summary", has_text="Entregar").click()
     deliver_form = page.locator("form[action$='/deliver/']")
     deliver_form.get_by_label("Tipo de evidencia").select_option("buyer_receiving")
-    deliver_form.locator("input[type=file]").set_input_files(
+    deliver_form.locator("input[name=file]").set_input_files(
         {"name": "entrega.png", "mimeType": "image/png", "buffer": png_bytes()}
     )
     deliver_form.get_by_role("button", name="Confirmar entrega").click()
