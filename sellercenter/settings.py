@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "fulfillment",
     "evidence",
     "disputes",
+    "sales",
     "notifications",
     "api",
     "dashboard",
