@@ -178,6 +178,10 @@ class ManualOrderLineForm(forms.Form):
     quantity = forms.IntegerField(label=_("Cantidad"), min_value=1, max_value=100_000, initial=1)
     unit_price = forms.DecimalField(label=_("Precio unitario (S/)"), max_digits=12, decimal_places=2, min_value=0)
 
+    def has_changed(self) -> bool:
+        # a row left as offered (no SKU, no price) is no line, whatever its quantity says
+        return any(str(self.data.get(self.add_prefix(name)) or "").strip() for name in ("sku", "unit_price"))
+
 
 class BaseManualOrderLineFormSet(forms.BaseFormSet):
     def initial_form_count(self):

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from core.errors import NotFound, ValidationFailed
 from fulfillment.deadlines import enforce_deadlines, send_deadline_warnings
@@ -67,7 +66,11 @@ def test_a_manual_order_is_a_direct_sale_pending_handling_with_its_event(seller,
         ("AND-CAFE-500", "Café 500 g", 2, Decimal("38.50")),
         ("AND-CACAO-250", "Cacao 250 g", 1, Decimal("22.00")),
     ]
-    assert (order.subtotal, order.shipping_total, order.total) == (Decimal("99.00"), Decimal("10.00"), Decimal("109.00"))
+    assert (order.subtotal, order.shipping_total, order.total) == (
+        Decimal("99.00"),
+        Decimal("10.00"),
+        Decimal("109.00"),
+    )
     # not paid yet, and nothing reserved until «Iniciar manejo»
     assert order.payment_status == PaymentStatus.PENDING
     coffee.refresh_from_db(), cacao.refresh_from_db()
@@ -99,7 +102,7 @@ def test_sales_made_at_the_same_moment_get_distinct_numbers(seller, owner):
                 seller=seller, actor=owner, data=order_input(ManualLine("AND-CAFE-500", 1, Decimal("38.50")))
             )
             numbers.append(order.number)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
@@ -152,7 +155,9 @@ def test_cash_on_delivery_cannot_be_already_processed(seller, owner):
             seller=seller,
             actor=owner,
             data=order_input(
-                ManualLine("AND-CAFE-500", 1, Decimal("38.50")), payment_method="cash_on_delivery", payment_processed=True
+                ManualLine("AND-CAFE-500", 1, Decimal("38.50")),
+                payment_method="cash_on_delivery",
+                payment_processed=True,
             ),
         )
     assert "payment_processed" in refused.value.fields
