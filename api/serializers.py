@@ -67,7 +67,7 @@ class AllowedActionsField(serializers.ListField):
 class SlaSerializer(serializers.Serializer):
     """The order's next deadline, the action it asks for and what missing it costs (null when none is open)."""
 
-    rule = serializers.CharField()
+    rule = serializers.CharField(allow_null=True, help_text="The penalty rule at stake; null for a direct sale.")
     action = serializers.CharField()
     action_label = serializers.CharField()
     deadline = serializers.DateTimeField(allow_null=True, help_text="Null for a direct sale: no marketplace deadline.")

@@ -86,7 +86,7 @@ class SlaClock:
     its clock says so instead («Venta directa: sin penalidad del marketplace»).
     """
 
-    rule: str
+    rule: str | None  # None for a direct sale: no penalty rule applies
     action: str
     deadline: datetime | None
     overdue: bool
@@ -175,7 +175,7 @@ def sla_clock(order: Order, *, contract: Contract | None = None, now: datetime |
         return None
     if not order.penalties_apply:
         return SlaClock(
-            rule=spec.rule,
+            rule=None,
             action=spec.action,
             deadline=None,
             overdue=False,

@@ -8,6 +8,7 @@ price, since a SKU has no price of its own. Stock is reserved at «Iniciar manej
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -153,6 +154,7 @@ def register_processed_payment(*, order: Order, seller: Seller, actor, reference
 
 
 def _cleaned(data: ManualOrderInput) -> ManualOrderInput:
+    data = dataclasses.replace(data)  # a copy: the caller's input stays as it was
     text_fields = (
         "buyer_full_name",
         "buyer_document_type",

@@ -58,6 +58,7 @@ def test_201_with_the_order_as_its_detail_shows_it(api, coffee, owner):
         None,
         None,
     )
+    assert (body["sla"]["rule"], body["sla"]["action"]) == (None, "start_handling")
     assert body["allowed_actions"] == ["start_handling", "cancel"]
     assert body["events"][0]["kind"] == "created_manually" and body["events"][0]["actor"] == owner.get_full_name()
 
