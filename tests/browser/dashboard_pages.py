@@ -85,6 +85,7 @@ PAGES: dict[str, list[Variant]] = {
         ("orders-filter-error", lambda w: reverse("dashboard:order_list") + "?desde=09/11/2026&hasta=02/11/2026"),
         ("orders-empty", lambda w: reverse("dashboard:order_list") + "?q=no-existe"),
     ],
+    "order_new": [("order-new", lambda w: reverse("dashboard:order_new"))],
     "order_detail": [
         ("order-pending", order("pending")),
         ("order-late", order("late")),
