@@ -197,3 +197,23 @@ def test_answers_and_appeals_by_taps(browser, live_server, owner, answers, size)
     accepted.refresh_from_db()
     assert accepted.status == Status.CANCELED and requested.status == Status.SHIPPED
     assert handled.disputes.count() == 1
+
+
+def test_the_new_order_form_gives_a_dni_the_numeric_keypad(browser, live_server, owner):
+    context = touch_context(browser, VIEWPORTS["390"])
+    try:
+        page = context.new_page()
+        tap_log_in(page, live_server.url, owner.username)
+        page.get_by_test_id("new-order").tap()
+        number = page.get_by_label("Número de documento")
+        # a DNI (the default) and a RUC are digits; a passport may carry letters
+        assert number.evaluate("el => el.inputMode") == "numeric"
+        page.get_by_label("Tipo de documento").select_option("passport")
+        assert number.evaluate("el => el.inputMode") == "text"
+        page.get_by_label("Tipo de documento").select_option("ruc")
+        assert number.evaluate("el => el.inputMode") == "numeric"
+        assert page.get_by_label("Teléfono").get_attribute("type") == "tel"
+        assert page.get_by_label("Correo").get_attribute("type") == "email"
+        fits(page)
+    finally:
+        context.close()
