@@ -7,7 +7,7 @@ from django.db.models import Case, DateTimeField, F, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from core.errors import NotFound
-from orders.models import Order, OrderEvent, OrderStatusCount, Status
+from orders.models import PENALTIES_APPLY, Order, OrderEvent, OrderStatusCount, Status
 from sellers.models import Contract, Seller
 
 
@@ -20,9 +20,11 @@ def order_list(
     placed_before: datetime | date | None = None,
     due_soon: bool | None = False,
     sort: str | None = "",
+    channel: str | None = None,
 ) -> QuerySet[Order]:
     """The seller's orders, newest first; every filter stays inside the seller.
 
+    `channel`: «marketplace» or «direct» (Venta directa) only.
     `due_soon`: only orders whose open deadline falls within the contract's warning lead time
     ("vence pronto"). `sort="deadline"`: only orders with an open deadline, closest first
     (annotated `next_deadline`); other orders have none to sort by.
@@ -32,6 +34,8 @@ def order_list(
     orders = seller.orders.select_related("site").order_by("-placed_at", "-id")
     if status:
         orders = orders.filter(status=status)
+    if channel:
+        orders = orders.filter(channel=channel)
     search = (search or "").strip()
     if search:
         orders = orders.filter(
@@ -57,10 +61,11 @@ def order_list(
 
 
 SORT_DEADLINE = "deadline"
-# the deadline an open order must meet next: "Iniciar manejo" while pending, "Realizar envío" after
+# the deadline an open order must meet next: "Iniciar manejo" while pending, "Realizar envío" after;
+# a direct sale answers to no marketplace deadline
 NEXT_DEADLINE = Case(
-    When(status=Status.PENDING_HANDLING, then=F("handling_deadline")),
-    When(status=Status.READY_TO_SHIP, then=F("ship_by_deadline")),
+    When(PENALTIES_APPLY & Q(status=Status.PENDING_HANDLING), then=F("handling_deadline")),
+    When(PENALTIES_APPLY & Q(status=Status.READY_TO_SHIP), then=F("ship_by_deadline")),
     default=None,
     output_field=DateTimeField(),
 )

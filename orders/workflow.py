@@ -77,6 +77,8 @@ SELLER_ACTIONS = tuple(action for action, spec in TRANSITIONS.items() if spec.se
 # What each OrderEvent.kind says to people (timeline, admin history); kinds are written by every app.
 EVENT_LABELS = {
     "received": gettext_lazy("Orden recibida"),
+    "created_manually": gettext_lazy("Orden creada (venta directa)"),
+    "payment_registered": gettext_lazy("Pago registrado"),
     "evidence_added": gettext_lazy("Evidencia agregada"),
     "evidence_superseded": gettext_lazy("Evidencia reemplazada"),
     "evidence_reviewed": gettext_lazy("Evidencia revisada"),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "fulfillment",
     "evidence",
     "disputes",
+    "sales",
     "notifications",
     "api",
     "dashboard",

@@ -16,7 +16,14 @@ from fulfillment.services import start_handling
 from notifications.models import Notification
 from orders.models import Status
 from sellers.models import DeviceToken
-from tests.factories import OrderFactory, OrderLineFactory, StockItemFactory, order_in_status, order_with_stock
+from tests.factories import (
+    OrderFactory,
+    OrderLineFactory,
+    StockItemFactory,
+    manual_order,
+    order_in_status,
+    order_with_stock,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +52,12 @@ def add_rows(kind: str, n: int, *, seller, owner) -> int:
         Notification.objects.bulk_create(
             Notification(user=owner, seller=seller, order=order, kind="order_updated", text=f"n{i}") for i in range(n)
         )
+    elif kind == "direct sales":
+        for _ in range(n):
+            manual_order(seller=seller, actor=owner)
+    elif kind == "skus":
+        for _ in range(n):
+            StockItemFactory(seller=seller)
     elif kind == "order":
         order = order_in_status(Status.SHIPPED, seller=seller, actor=owner, evidence_url="https://f.example.pe/1.jpg")
         for i in range(n):
@@ -79,6 +92,9 @@ PAGES = {
     "api stock detail": ("stock item", lambda _id: "/api/v1/stock/QC-1/", "api"),
     "dashboard stock": ("stock", lambda _id: "/stock/", "web"),
     "dashboard stock item": ("stock item", lambda pk: f"/stock/{pk}/", "web"),
+    "api direct sales": ("direct sales", lambda _id: "/api/v1/orders/?channel=direct", "api"),
+    "dashboard direct sales": ("direct sales", lambda _id: "/?channel=direct", "web"),
+    "dashboard new order": ("skus", lambda _id: "/orders/new/", "web"),
 }
 
 
