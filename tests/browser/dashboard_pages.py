@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from catalog.models import StockItem
+from catalog.uploads import read_upload
 from disputes.models import Party
 from disputes.services import open_dispute, request_cancellation
 from fulfillment.deadlines import enforce_deadlines
@@ -68,6 +70,12 @@ def build_world(*, seller, owner) -> SimpleNamespace:
     )
     notify_members(seller=seller, kind="new_order", text=f"Nueva orden #{w.pending.number}", order=w.pending)
     notify_members(seller=seller, kind="new_order", text="Aviso sin orden")
+    # stock: a SKU with its movements (the orders above), an upload with good and bad rows in preview
+    w.stock_item = StockItem.objects.filter(seller=seller).order_by("pk").first()
+    sheet = f"sku,quantity,name\n{w.stock_item.sku},12,\nNUEVO-1,7,Producto nuevo\nMALO-1,-2,\n"
+    w.upload = read_upload(
+        seller=seller, actor=owner, file=SimpleUploadedFile("stock.csv", sheet.encode(), content_type="text/csv")
+    )
     w.stranger = UserFactory(username="sin_seller")
     return w
 
@@ -104,6 +112,12 @@ PAGES: dict[str, list[Variant]] = {
     ],
     "dispute": [("dispute", lambda w: reverse("dashboard:dispute", args=[w.dispute.pk]))],
     "notifications": [("notifications", lambda w: reverse("dashboard:notifications"))],
+    "stock": [
+        ("stock", lambda w: reverse("dashboard:stock")),
+        ("stock-low", lambda w: reverse("dashboard:stock") + "?estado=sin_stock"),
+    ],
+    "stock_item": [("stock-item", lambda w: reverse("dashboard:stock_item", args=[w.stock_item.pk]))],
+    "stock_upload": [("stock-upload", lambda w: reverse("dashboard:stock_upload", args=[w.upload.pk]))],
 }
 
 # pages outside dashboard/urls.py, checked logged out or as another user
@@ -128,4 +142,7 @@ NOT_PAGES: dict[str, str] = {
     "attempt_photo": "a file (image)",
     "dispute_attachment": "a file (image or PDF)",
     "penalties_csv": "a CSV download",
+    "stock_upload_new": "POST only (the upload form on the stock page; it leads to the upload's preview)",
+    "stock_upload_confirm": "POST only (a button on the upload's preview)",
+    "stock_set_quantity": "POST only (a form on each row of the stock page)",
 }
