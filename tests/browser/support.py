@@ -91,4 +91,6 @@ OPEN_ALL_PANELS = "() => document.querySelectorAll('details').forEach(d => { d.o
 
 def horizontal_overflow(page: Page) -> int:
     """How many px the page is wider than the screen (0: no sideways scrolling)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    # against the screen, not window.innerWidth: a mobile browser widens its layout viewport to fit
+    # content that sticks out (and zooms out), which would hide the very problem
+    return max(0, page.evaluate("document.documentElement.scrollWidth") - page.viewport_size["width"])
