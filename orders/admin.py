@@ -79,6 +79,9 @@ class OrderEventInline(EventLabelsMixin, ReadOnlyInlineMixin, admin.TabularInlin
 
 # Only orders.workflow writes these; the admin shows them.
 WORKFLOW_FIELDS = ("status", "handling_started_at", "shipped_at", "delivered_at", "canceled_at")
+# The money comes from the feed and the payment status from the payments ledger (payments.services):
+# operators register or reverse payments there ("Pagos"), never by editing these.
+MONEY_FIELDS = ("subtotal", "shipping_total", "total", "currency", "payment_method", "payment_status")
 
 
 class SiteFilter(admin.RelatedFieldListFilter):
@@ -111,6 +114,7 @@ class OrderAdmin(admin.ModelAdmin):
         "external_id",
         "placed_at",
         *WORKFLOW_FIELDS,
+        *MONEY_FIELDS,
         "handling_deadline",
         "allowed_actions_display",
         "created",
@@ -192,7 +196,7 @@ class OrderAdmin(admin.ModelAdmin):
         if not change:
             return super().save_model(request, obj, form, change)
         # write only what the operator changed, never a stale copy of workflow fields
-        changed = [name for name in form.changed_data if name not in WORKFLOW_FIELDS]
+        changed = [name for name in form.changed_data if name not in WORKFLOW_FIELDS + MONEY_FIELDS]
         if changed:
             obj.save(update_fields=[*changed, "updated_at"])
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, ValidationFailed
 from orders.models import DocumentType, Order, OrderLine, PaymentStatus
-from orders.workflow import order_created, record_event
+from orders.workflow import order_created, order_received, record_event
 from sellers.models import Contract, MarketplaceSite, Seller
 
 DOCUMENT_PATTERNS = {DocumentType.DNI: (8, 8), DocumentType.RUC: (11, 11)}
@@ -123,6 +123,7 @@ def receive_order(*, seller: Seller, site: MarketplaceSite, data: OrderInput) ->
                 for line in data.lines
             )
             record_event(order=order, kind="received", to_status=order.status, payload={"site": site.code})
+            order_received.send(sender=Order, order=order, paid=data.payment_status == PaymentStatus.PAID)
             transaction.on_commit(
                 lambda: order_created.send(sender=Order, order_id=order.pk, seller_id=seller.pk),
                 robust=True,

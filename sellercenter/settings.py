@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "fulfillment",
     "evidence",
     "disputes",
+    "payments",
     "notifications",
     "api",
     "dashboard",
@@ -195,6 +196,8 @@ CONTRACT_DEFAULTS = {
     "penalty_currency": os.environ.get("CONTRACT_PENALTY_CURRENCY", "PEN"),
     "penalty_clause": os.environ.get("CONTRACT_PENALTY_CLAUSE", "19"),
     "max_delivery_attempts": int(os.environ.get("CONTRACT_MAX_DELIVERY_ATTEMPTS", "3")),
+    # a bank-transfer or payment-link order unpaid this long after the purchase is canceled by beat
+    "payment_window": timedelta(hours=int(os.environ.get("CONTRACT_PAYMENT_HOURS", "72"))),
 }
 
 # The deadline sweep commits every this many penalties (a killed worker loses at most one batch).
@@ -294,6 +297,13 @@ SPECTACULAR_SETTINGS = {
         "CancellationRequestStatusEnum": "disputes.models.RequestStatus",
         "DisputePartyEnum": "disputes.models.Party",
         "DisputeResolutionEnum": "disputes.models.Resolution",
+        "EvidenceKindEnum": "evidence.models.EvidenceKind",
+        "PaymentMethodEnum": "orders.models.PaymentMethod",
+        "PaymentStatusEnum": "orders.models.PaymentStatus",
+        "PaymentKindEnum": "payments.models.Kind",
+        "PaymentEntryStatusEnum": "payments.models.EntryStatus",
+        "IntakePaymentStatusEnum": "api.serializers.INTAKE_PAYMENT_STATUS_CHOICES",
+        "FeedPaymentStatusEnum": "api.payments.FEED_STATUS_CHOICES",
     },
 }
 

@@ -20,6 +20,7 @@ from evidence.models import DeliveryAttempt, DeliveryEvidence
 from fulfillment.models import Penalty, Shipment
 from notifications.models import Notification
 from orders.models import Order, OrderEvent, Status
+from payments.models import Payment
 from sellers.models import DeviceToken
 from tests.factories import (
     MembershipFactory,
@@ -137,11 +138,21 @@ def tenant_objects(seller, user, *, base: int | None) -> dict[str, list]:
         seller=seller, order=shipped, reason=CancellationReason.objects.get(code="buyer_request"),
         deadline=shipped.placed_at + timedelta(hours=72), **pk(43),
     )  # fmt: skip
+    # a transfer order with a registered payment and its supporting document
+    transfer = OrderFactory(seller=seller, payment_method="bank_transfer", payment_status="pending", **pk(50))
+    payment = Payment(
+        seller=seller, order=transfer, kind="payment", method="bank_transfer", amount=transfer.total,
+        effect=transfer.total, currency="PEN", reference="OP-1", source="member", document_content_type="image/png",
+        **pk(51),
+    )  # fmt: skip
+    payment.document.save("voucher.png", ContentFile(PNG_PIXEL), save=False)
+    payment.save(force_insert=True)
     return {
         "id": [pending.pk, shipped.pk, item.pk, shipment.pk, evidence.pk, photo.pk, event.pk, notification.pk]
         + [penalty.pk]
         + [attempt.pk]
-        + [dispute.pk, attachment.pk],
+        + [dispute.pk, attachment.pk]
+        + [transfer.pk, payment.pk],
         "str": [token.token_key, str(pending.pk), str(evidence.pk)],
         "uuid": ["00000000-0000-4000-8000-000000000000"],
         "slug": [token.token_key],
@@ -160,6 +171,8 @@ def snapshot(seller) -> dict:
         "notifications": list(Notification.objects.filter(seller=seller).values_list("pk", "read_at")),
         "stock": list(seller.stock_items.values_list("pk", "quantity_on_hand", "quantity_reserved")),
         "tokens": DeviceToken.objects.filter(user__memberships__seller=seller).count(),
+        "payments": list(Payment.objects.filter(seller=seller).values_list("pk", "amount")),
+        "payment_status": list(orders.order_by("pk").values_list("pk", "payment_status", "handling_deadline")),
     }
 
 
