@@ -320,7 +320,7 @@ class OrderDisputeSummarySerializer(serializers.Serializer):
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField(help_text="What the kind means, in the request's language.")
     actor = serializers.CharField(source="actor_label")
 
     class Meta:
@@ -329,6 +329,7 @@ class OrderEventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_label(self, event) -> str:
+        # the dashboard's and the admin's words for the kind, in the request's language
         return event_label(event.kind)
 
 
