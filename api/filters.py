@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from orders.models import Order, PaymentStatus, Status
+from orders.models import Channel, Order, PaymentStatus, Status
 from orders.selectors import PAYMENT_AWAITING, PAYMENT_COD_UNPAID, SORT_DEADLINE, order_list
 
 
@@ -65,6 +65,11 @@ class OrderFilter(django_filters.FilterSet):
     """The list's query parameters; the seller-scoped selector does the filtering."""
 
     status = django_filters.ChoiceFilter(choices=Status.choices, method="_handled_by_selector")
+    channel = django_filters.ChoiceFilter(
+        choices=Channel.choices,
+        method="_handled_by_selector",
+        help_text="`marketplace` (the feed's orders) or `direct` («Venta directa»: manual orders).",
+    )
     search = django_filters.CharFilter(
         method="_handled_by_selector", max_length=100, help_text="Order number, external id, buyer name or document."
     )
@@ -93,7 +98,17 @@ class OrderFilter(django_filters.FilterSet):
 
     class Meta:
         model = Order
-        fields = ["status", "search", "placed_after", "placed_before", "due_soon", "payment", "payment_status", "sort"]
+        fields = [
+            "status",
+            "channel",
+            "search",
+            "placed_after",
+            "placed_before",
+            "due_soon",
+            "payment",
+            "payment_status",
+            "sort",
+        ]
 
     def _handled_by_selector(self, queryset, name, value):
         return queryset

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from api.authentication import DeviceTokenAuthentication
 from api.filters import OrderFilter
+from api.manual_orders import ManualOrderSerializer, create_from_request
 from api.pagination import OrderCursorPagination
 from api.permissions import SELLER_HEADER, IsSellerMember
 from api.serializers import (
@@ -106,6 +107,10 @@ class OrderListView(SellerAPIView, ListAPIView):
     def get_queryset(self):
         return order_list(seller=self.request.seller)
 
+    def get_parsers(self):
+        # the list only reads; a manual order is a JSON body
+        return [JSONParser()]
+
     @extend_schema(
         operation_id="orders_list",
         summary="The seller's orders, newest first",
@@ -114,6 +119,19 @@ class OrderListView(SellerAPIView, ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="orders_create",
+        summary="Create a manual order («Venta directa»: a sale by phone or in the store)",
+        description="Lines name the seller's SKUs (another seller's or an unknown SKU is 404, nothing created); "
+        "the order starts «Para manejo» with a number V-000123, no marketplace deadline nor penalty. "
+        "`payment_processed` («Pago ya procesado») registers the payment of the total.",
+        parameters=[SELLER_PARAMETER, IDEMPOTENCY_PARAMETER],
+        request=ManualOrderSerializer,
+        responses={201: OrderDetailSerializer},
+    )
+    def post(self, request, *args, **kwargs):
+        return create_from_request(request, _detail)
 
 
 class OrderCountsView(SellerAPIView):

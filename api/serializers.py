@@ -69,15 +69,21 @@ class AllowedActionsField(serializers.ListField):
 class SlaSerializer(serializers.Serializer):
     """The order's next deadline, the action it asks for and what missing it costs (null when none is open)."""
 
-    rule = serializers.CharField()
+    rule = serializers.CharField(allow_null=True, help_text="The penalty rule at stake; null for a direct sale.")
     action = serializers.CharField()
     action_label = serializers.CharField()
-    deadline = serializers.DateTimeField()
+    deadline = serializers.DateTimeField(allow_null=True, help_text="Null for a direct sale: no marketplace deadline.")
     overdue = serializers.BooleanField(help_text="Acting now raises the penalty below.")
-    penalty_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
-    penalty_currency = serializers.CharField()
-    penalty_clause = serializers.CharField()
-    text = serializers.CharField(help_text="E.g. «Iniciar manejo antes de las 14:30 — si no, penalidad S/ 50 …».")
+    penalties_apply = serializers.BooleanField(
+        help_text="False for a direct sale («Venta directa»): no marketplace deadline, warning or penalty."
+    )
+    penalty_amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    penalty_currency = serializers.CharField(allow_null=True)
+    penalty_clause = serializers.CharField(allow_null=True)
+    text = serializers.CharField(
+        help_text="E.g. «Iniciar manejo antes de las 14:30 — si no, penalidad S/ 50 …»; for a direct sale "
+        "«Iniciar manejo — Venta directa: sin penalidad del marketplace»."
+    )
 
 
 # one bound instance serves every row: a new serializer per row would copy its fields each time
@@ -85,7 +91,7 @@ _SLA_SHAPE = SlaSerializer()
 
 
 class OrderListItemSerializer(serializers.ModelSerializer):
-    site = serializers.CharField(source="site.code")
+    site = serializers.CharField(source="site.code", allow_null=True, help_text="Null for a direct sale.")
     status_display = serializers.CharField(source="get_status_display")
     payment_status_display = serializers.CharField(source="get_payment_status_display")
     allowed_actions = serializers.SerializerMethodField()
@@ -96,6 +102,7 @@ class OrderListItemSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "number",
+            "channel",
             "site",
             "placed_at",
             "buyer_full_name",
@@ -391,7 +398,7 @@ class PaymentSummarySerializer(serializers.Serializer):
 
 
 class OrderDetailSerializer(OrderListItemSerializer):
-    site_name = serializers.CharField(source="site.name")
+    site_name = serializers.CharField(source="origin_label", help_text="The site's name, or «Venta directa».")
     buyer = BuyerSerializer(source="*")
     shipping = ShippingSerializer(source="*")
     totals = TotalsSerializer(source="*")

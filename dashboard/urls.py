@@ -1,10 +1,11 @@
 from django.urls import path
 
-from dashboard import disputes, penalties, views
+from dashboard import disputes, manual_orders, penalties, views
 
 app_name = "dashboard"
 urlpatterns = [
     path("", views.order_list, name="order_list"),
+    path("orders/new/", manual_orders.new_order, name="order_new"),
     path("orders/<id:order_id>/", views.order_detail, name="order_detail"),
     path("orders/<id:order_id>/start-handling/", views.start_handling_view, name="start_handling"),
     path("orders/<id:order_id>/ship/", views.ship_view, name="ship"),

@@ -90,6 +90,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         placed_before=filters.get("hasta"),
         due_soon=filters.get("vence") or False,
         sort=filters.get("orden") or "",
+        channel=filters.get("channel") or None,
     )
     if filters.get("orden") == "deadline":
         from dashboard.penalties import deadline_page  # it imports this module

@@ -35,7 +35,8 @@ def start_handling(*, order_id: int, seller: Seller, actor) -> Order:
         )
         contract, _created = Contract.objects.get_or_create(seller=seller)
         order.ship_by_deadline = started_at + contract.ship_by_window
-        late = started_at > order.handling_deadline
+        # a direct sale answers to no marketplace deadline: never late, never penalised
+        late = order.penalties_apply and started_at > order.handling_deadline
         payload = {"reserved": dict(quantities), "late": late}
         if late:
             # under the row lock, racing the sweep on the unique (order, rule): once either way
@@ -88,7 +89,7 @@ def ship(
     def guard(order: Order) -> dict:
         extra = {}
         # lateness is judged by when the seller acts, not by the shipped_at it declares
-        if order.ship_by_deadline is not None and now > order.ship_by_deadline:
+        if order.penalties_apply and order.ship_by_deadline is not None and now > order.ship_by_deadline:
             extra["late"] = True
             penalty_id = raise_if_late(order=order, rule=PenaltyRule.LATE_SHIPPING, now=now)
             if penalty_id:

@@ -7,7 +7,16 @@ from django.db.models import Case, DateTimeField, F, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from core.errors import NotFound
-from orders.models import Order, OrderEvent, OrderStatusCount, PaymentMethod, PaymentStatus, Status, awaits_payment_q
+from orders.models import (
+    PENALTIES_APPLY,
+    Order,
+    OrderEvent,
+    OrderStatusCount,
+    PaymentMethod,
+    PaymentStatus,
+    Status,
+    awaits_payment_q,
+)
 from sellers.models import Contract, Seller
 
 
@@ -20,11 +29,13 @@ def order_list(
     placed_before: datetime | date | None = None,
     due_soon: bool | None = False,
     sort: str | None = "",
+    channel: str | None = None,
     payment: str | None = "",
     payment_status: str | None = "",
 ) -> QuerySet[Order]:
     """The seller's orders, newest first; every filter stays inside the seller.
 
+    `channel`: «marketplace» or «direct» (Venta directa) only.
     `due_soon`: only orders whose open deadline falls within the contract's warning lead time
     ("vence pronto"). `sort="deadline"`: only orders with an open deadline, closest first
     (annotated `next_deadline`); other orders have none to sort by. `payment`: one of PAYMENT_FILTERS.
@@ -34,6 +45,8 @@ def order_list(
     orders = seller.orders.select_related("site").order_by("-placed_at", "-id")
     if status:
         orders = orders.filter(status=status)
+    if channel:
+        orders = orders.filter(channel=channel)
     search = (search or "").strip()
     if search:
         orders = orders.filter(
@@ -69,18 +82,19 @@ PAYMENT_FILTERS = {
     # delivered cash-on-delivery orders whose cash is not (fully) registered yet
     PAYMENT_COD_UNPAID: Q(
         status=Status.DELIVERED,
-        payment_method=PaymentMethod.CASH_ON_DELIVERY,
+        payment_method__in=sorted(PaymentMethod.collected_on_delivery()),
         payment_status__in=[PaymentStatus.PENDING, PaymentStatus.PARTIALLY_PAID],
     ),
     # prepaid orders that cannot be handled until paid
     PAYMENT_AWAITING: awaits_payment_q(),
 }
-# the deadline an open order must meet next: "Iniciar manejo" while pending, "Realizar envío" after
-# (an unpaid prepaid order has none: its handling clock starts once it is paid)
+# the deadline an open order must meet next: "Iniciar manejo" while pending, "Realizar envío" after;
+# a direct sale answers to no marketplace deadline, and an unpaid prepaid order has none yet (its
+# handling clock starts once it is paid)
 NEXT_DEADLINE = Case(
     When(awaits_payment_q(), then=None),
-    When(status=Status.PENDING_HANDLING, then=F("handling_deadline")),
-    When(status=Status.READY_TO_SHIP, then=F("ship_by_deadline")),
+    When(PENALTIES_APPLY & Q(status=Status.PENDING_HANDLING), then=F("handling_deadline")),
+    When(PENALTIES_APPLY & Q(status=Status.READY_TO_SHIP), then=F("ship_by_deadline")),
     default=None,
     output_field=DateTimeField(),
 )

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,6 +57,25 @@ def validate_buyer_document(*, document_type: str, number: str) -> None:
 
 
 OLDEST_ORDER_AGE = timedelta(days=365)
+DIRECT_NUMBER_PREFIX = "V-"
+
+
+def next_direct_number(*, seller: Seller) -> str:
+    """The seller's next direct-sale number, «V-000123». Call it inside the transaction that creates the order.
+
+    One upsert takes the number and locks the seller's sequence row until that transaction ends:
+    two sales made at once get consecutive numbers, and a rolled-back sale gives its number back.
+    """
+    assert transaction.get_connection().in_atomic_block, "next_direct_number needs a transaction"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO orders_directordersequence (seller_id, last_number) VALUES (%s, 1) "
+            "ON CONFLICT (seller_id) DO UPDATE SET last_number = orders_directordersequence.last_number + 1 "
+            "RETURNING last_number",
+            [seller.pk],
+        )
+        (number,) = cursor.fetchone()
+    return f"{DIRECT_NUMBER_PREFIX}{number:06d}"
 
 
 def receive_order(*, seller: Seller, site: MarketplaceSite, data: OrderInput) -> tuple[Order, bool]:

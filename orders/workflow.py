@@ -86,6 +86,8 @@ SELLER_ACTIONS = tuple(action for action, spec in TRANSITIONS.items() if spec.se
 # What each OrderEvent.kind says to people (timeline, admin history); kinds are written by every app.
 EVENT_LABELS = {
     "received": gettext_lazy("Orden recibida"),
+    "created_manually": gettext_lazy("Orden creada (venta directa)"),
+    "payment_registered": gettext_lazy("Pago registrado"),
     "evidence_added": gettext_lazy("Evidencia agregada"),
     "evidence_superseded": gettext_lazy("Evidencia reemplazada"),
     "evidence_reviewed": gettext_lazy("Evidencia revisada"),
@@ -101,7 +103,6 @@ EVENT_LABELS = {
     "dispute_resolved": gettext_lazy("Controversia resuelta"),
     "dispute_closed": gettext_lazy("Controversia cerrada"),
     "dispute_reassigned": gettext_lazy("Controversia reasignada"),
-    "payment_registered": gettext_lazy("Pago registrado"),
     "payment_failed": gettext_lazy("Pago fallido"),
     "payment_refunded": gettext_lazy("Reembolso registrado"),
     "payment_reversed": gettext_lazy("Movimiento de pago revertido"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
-from orders.models import Order, PaymentMethod, Status
+from orders.models import Channel, Order, PaymentMethod, Status
 from payments.ledger import Totals, balance_of, totals_of
 from payments.models import Payment
 from sellers.models import Contract, Seller
@@ -76,6 +76,14 @@ def totals_by_day(rows: QuerySet[Payment]) -> list[dict]:
     )
 
 
+def member_may_register(*, order: Order, method: str) -> bool:
+    """A seller's member registers money that reaches the seller: on a marketplace order, the order's own
+    transfer, payment link or cash; on a direct sale, any method (the seller collected it all)."""
+    if order.channel == Channel.DIRECT:
+        return True
+    return method == order.payment_method and method in PaymentMethod.manual()
+
+
 def payment_window_of(seller: Seller) -> timedelta:
     """The contract's payment window (transfer, payment link); the default terms without a contract."""
     window = Contract.objects.filter(seller=seller).values_list("payment_window", flat=True).first()
@@ -122,6 +130,7 @@ def order_payments(*, seller: Seller, order: Order) -> OrderPayments:
     due_at = None
     if (
         order.status == Status.PENDING_HANDLING
+        and order.penalties_apply  # the window is a term of the marketplace's contract
         and order.payment_method in PaymentMethod.with_payment_window()
         and totals.received == 0
     ):
@@ -131,5 +140,5 @@ def order_payments(*, seller: Seller, order: Order) -> OrderPayments:
         totals=totals,
         balance=balance,
         due_at=due_at,
-        can_register=open_order and balance > 0 and order.payment_method in PaymentMethod.manual(),
+        can_register=open_order and balance > 0 and member_may_register(order=order, method=order.payment_method),
     )

@@ -25,11 +25,11 @@ from core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from disputes.models import Cancellation, ReasonCode
 from evidence.validation import check_upload
 from fulfillment.services import release_reservations
-from orders.models import Order, PaymentMethod, PaymentStatus, Status, awaits_payment
+from orders.models import PENALTIES_APPLY, Order, PaymentMethod, PaymentStatus, Status, awaits_payment
 from orders.workflow import actor_label, record_event, transition
 from payments.ledger import Totals, balance_of, payment_status_of, totals_of
 from payments.models import EntryStatus, Kind, Payment, Source
-from payments.selectors import payment_window_of
+from payments.selectors import member_may_register, payment_window_of
 from payments.signals import payment_notice
 from sellers.models import Contract, Seller
 
@@ -207,9 +207,7 @@ def _register(*, order_id, seller, actor, amount, reference, document, checked, 
     with transaction.atomic():
         order = _lock_order(order_id=order_id, seller=seller)
         method = method or order.payment_method
-        if source == Source.MEMBER and (
-            method != order.payment_method or order.payment_method not in PaymentMethod.manual()
-        ):
+        if source == Source.MEMBER and not member_may_register(order=order, method=method):
             raise Conflict(
                 _("Los pagos con %(method)s los confirma el marketplace; no se registran a mano.")
                 % {"method": order.get_payment_method_display().lower()},
@@ -432,7 +430,7 @@ def deliver_and_collect(
     with transaction.atomic():
         order = deliver()
         if amount is not None:
-            if order.payment_method != PaymentMethod.CASH_ON_DELIVERY:
+            if order.payment_method not in PaymentMethod.collected_on_delivery():
                 raise ValidationFailed(
                     _("Solo una orden con pago contra entrega registra efectivo al entregar."),
                     fields={"cash_collected": [_("la orden no es contra entrega")]},
@@ -442,7 +440,7 @@ def deliver_and_collect(
                 seller=seller,
                 actor=actor,
                 amount=amount,
-                method=PaymentMethod.CASH_ON_DELIVERY,
+                method=order.payment_method,
                 note=_("Cobrado al entregar"),
                 source=Source.MEMBER if not getattr(actor, "is_staff", False) else Source.OPERATOR,
             )
@@ -460,6 +458,7 @@ def _due_for_expiry(now: datetime):
     )
     return (
         Order.objects.filter(
+            PENALTIES_APPLY,  # a direct sale is the seller's own business: no marketplace window
             status=Status.PENDING_HANDLING,
             payment_method__in=sorted(PaymentMethod.with_payment_window()),
             payment_status=PaymentStatus.PENDING,
@@ -480,7 +479,8 @@ def expire_unpaid_order(*, order_id: int, seller: Seller, now: datetime | None =
 
     def guard(order: Order) -> dict:
         if (
-            order.payment_method not in PaymentMethod.with_payment_window()
+            not order.penalties_apply
+            or order.payment_method not in PaymentMethod.with_payment_window()
             or order.payment_status != PaymentStatus.PENDING
             or order.placed_at + window > now
         ):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "evidence",
     "disputes",
     "payments",
+    "sales",
     "notifications",
     "api",
     "dashboard",

@@ -167,3 +167,21 @@ def order_in_status(status: str, *, seller, actor, evidence_url: str | None = No
     order.refresh_from_db()
     assert order.status == status
     return order
+
+
+def manual_order(*, seller, actor, sku: str | None = None, quantity: int = 1, on_hand: int = 10, **fields) -> Order:
+    """A direct sale («Venta directa») made through the real service, of one SKU the seller has."""
+    from sales.services import ManualLine, ManualOrderInput, create_manual_order
+
+    item = StockItemFactory(seller=seller, quantity_on_hand=on_hand, **({"sku": sku} if sku else {}))
+    data = {
+        "buyer_full_name": "Rosa Quispe Mamani",
+        "buyer_document_type": "dni",
+        "buyer_document_number": "45781236",
+        "buyer_phone": "987654321",
+        "payment_method": "cash",
+        "delivery_method": "pickup_point",
+        "lines": [ManualLine(sku=item.sku, quantity=quantity, unit_price=Decimal("25.00"))],
+        **fields,
+    }
+    return create_manual_order(seller=seller, actor=actor, data=ManualOrderInput(**data))

@@ -14,7 +14,7 @@ from fulfillment.deadlines import enforce_deadlines
 from notifications.models import Notification
 from orders.models import Status
 from sellers.models import DeviceToken
-from tests.factories import OrderFactory, OrderLineFactory, order_in_status
+from tests.factories import OrderFactory, OrderLineFactory, StockItemFactory, manual_order, order_in_status
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,12 @@ def add_rows(kind: str, n: int, *, seller, owner) -> int:
         Notification.objects.bulk_create(
             Notification(user=owner, seller=seller, order=order, kind="order_updated", text=f"n{i}") for i in range(n)
         )
+    elif kind == "direct sales":
+        for _ in range(n):
+            manual_order(seller=seller, actor=owner)
+    elif kind == "skus":
+        for _ in range(n):
+            StockItemFactory(seller=seller)
     elif kind == "order":
         order = order_in_status(Status.SHIPPED, seller=seller, actor=owner, evidence_url="https://f.example.pe/1.jpg")
         for i in range(n):
@@ -63,6 +69,9 @@ PAGES = {
     "dashboard disputes": ("disputes", lambda _id: "/disputes/", "web"),
     "dashboard notifications": ("notifications", lambda _id: "/notifications/", "web"),
     "dashboard order detail": ("order", lambda pk: f"/orders/{pk}/", "web"),
+    "api direct sales": ("direct sales", lambda _id: "/api/v1/orders/?channel=direct", "api"),
+    "dashboard direct sales": ("direct sales", lambda _id: "/?channel=direct", "web"),
+    "dashboard new order": ("skus", lambda _id: "/orders/new/", "web"),
 }
 
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orders', '0006_payment_link_and_ledger_statuses'),
+        ('orders', '0007_payment_link_and_ledger_statuses'),
         ('sellers', '0003_contract_payment_window'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('payment', 'Pago'), ('refund', 'Reembolso'), ('reversal', 'Reversión')], max_length=10, verbose_name='tipo')),
                 ('status', models.CharField(choices=[('confirmed', 'Confirmado'), ('failed', 'Fallido')], default='confirmed', max_length=10, verbose_name='estado')),
-                ('method', models.CharField(choices=[('card', 'Tarjeta'), ('bank_transfer', 'Transferencia bancaria'), ('wallet', 'Billetera digital'), ('cash_on_delivery', 'Pago contra entrega'), ('payment_link', 'Link de pago')], max_length=20, verbose_name='forma de pago')),
+                ('method', models.CharField(choices=[('card', 'Tarjeta'), ('bank_transfer', 'Transferencia bancaria'), ('wallet', 'Billetera digital'), ('cash_on_delivery', 'Pago contra entrega'), ('cash', 'Efectivo'), ('payment_link', 'Link de pago')], max_length=20, verbose_name='forma de pago')),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='monto')),
                 ('effect', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='efecto')),
                 ('currency', models.CharField(max_length=3, verbose_name='moneda')),

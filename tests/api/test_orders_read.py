@@ -11,6 +11,7 @@ from tests.factories import OrderFactory, OrderLineFactory
 LIST_FIELDS = {
     "id",
     "number",
+    "channel",
     "site",
     "placed_at",
     "buyer_full_name",
