@@ -111,6 +111,11 @@ class OrderListView(SellerAPIView, ListAPIView):
         # the list only reads; a manual order is a JSON body
         return [JSONParser()]
 
+    def get_serializer_class(self):
+        # what a POST takes (the browsable API's form); the list answers with OrderListItemSerializer
+        request = getattr(self, "request", None)
+        return ManualOrderSerializer if request is not None and request.method == "POST" else OrderListItemSerializer
+
     @extend_schema(
         operation_id="orders_list",
         summary="The seller's orders, newest first",

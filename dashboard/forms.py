@@ -125,6 +125,9 @@ def first_error(form: forms.Form) -> str:
 class ManualOrderForm(forms.Form):
     """«Nueva orden»: the buyer, the delivery and the payment of a sale made by phone or in the store."""
 
+    # one per form shown: a second submission of the same form (double click, reload) creates nothing more
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
     buyer_full_name = forms.CharField(label=_("Nombre completo del comprador"), max_length=200)
     buyer_document_type = forms.ChoiceField(label=_("Tipo de documento"), choices=DocumentType.choices)
     buyer_document_number = forms.CharField(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
+from core.idempotency import run_once
 from dashboard import forms
 from dashboard.views import error_text, member_required, sentence
 from sales.selectors import sku_choices
@@ -22,7 +25,8 @@ LINES_PREFIX = "lines"
 @member_required
 def new_order(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _page(request, forms.ManualOrderForm(), forms.ManualOrderLineFormSet(prefix=LINES_PREFIX))
+        form = forms.ManualOrderForm(initial={"submission": uuid.uuid4()})
+        return _page(request, form, forms.ManualOrderLineFormSet(prefix=LINES_PREFIX))
     if "add_line" in request.POST:
         return _page(request, *_with_one_more_line(request.POST))
     form = forms.ManualOrderForm(request.POST)
@@ -31,7 +35,10 @@ def new_order(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Revisa los datos marcados de la orden."))
         return _page(request, form, lines, status=400)
     filled = [(index, line.cleaned_data) for index, line in enumerate(lines.forms) if line.cleaned_data]
-    try:
+    data = dict(form.cleaned_data)
+    submission = data.pop("submission") or uuid.uuid4()
+
+    def create() -> dict:
         order = create_manual_order(
             seller=request.seller,
             actor=request.user,
@@ -39,15 +46,22 @@ def new_order(request: HttpRequest) -> HttpResponse:
                 lines=[
                     ManualLine(sku=d["sku"], quantity=d["quantity"], unit_price=d["unit_price"]) for _i, d in filled
                 ],
-                **form.cleaned_data,
+                **data,
             ),
         )
+        return {"order_id": order.pk, "number": order.number}
+
+    try:
+        created, first_time = run_once(user=request.user, key=f"dashboard:order_new:{submission}", produce=create)
     except DomainError as refused:
         _errors_beside_fields(refused, form, lines, [index for index, _d in filled])
         messages.error(request, error_text(refused))
         return _page(request, form, lines, status=refused.status_code)
-    messages.success(request, _("Orden #%(number)s creada: está «Para manejo».") % {"number": order.number})
-    return redirect(reverse("dashboard:order_detail", args=[order.pk]))
+    if first_time:
+        messages.success(request, _("Orden #%(number)s creada: está «Para manejo».") % {"number": created["number"]})
+    else:
+        messages.info(request, _("Ese formulario ya se envió: esta es la orden #%(number)s.") % created)
+    return redirect(reverse("dashboard:order_detail", args=[created["order_id"]]))
 
 
 def _with_one_more_line(data) -> tuple:

@@ -97,6 +97,31 @@ def test_creating_one_goes_to_its_page_with_the_sla_text(client_a, coffee, owner
     assert OrderEvent.objects.get(order=order).actor == owner
 
 
+def test_the_same_form_sent_twice_creates_one_order(client_a, coffee):
+    # given the form as the page gives it (with its submission key)
+    key = Page(client_a.get("/orders/new/")).value_of("submission")
+    assert key
+    # when it is sent twice (a double click, a reload)
+    first = client_a.post("/orders/new/", {**FORM, "submission": key}, follow=True)
+    again = client_a.post("/orders/new/", {**FORM, "submission": key}, follow=True)
+    # then one order, and the second answer leads to it saying so
+    order = Order.objects.get()
+    assert first.redirect_chain == [(f"/orders/{order.pk}/", 302)]
+    assert again.redirect_chain == [(f"/orders/{order.pk}/", 302)]
+    assert page_messages(again) == ["Ese formulario ya se envió: esta es la orden #V-000001."]
+    # a new form (a new key) is a new order
+    client_a.post("/orders/new/", {**FORM, "submission": Page(client_a.get("/orders/new/")).value_of("submission")})
+    assert Order.objects.count() == 2
+
+
+def test_a_refused_form_can_be_corrected_and_sent_with_the_same_key(client_a, coffee):
+    key = Page(client_a.get("/orders/new/")).value_of("submission")
+    refused = client_a.post("/orders/new/", {**FORM, "submission": key, "buyer_document_number": "123"})
+    assert refused.status_code == 400 and Page(refused).value_of("submission") == key
+    client_a.post("/orders/new/", {**FORM, "submission": key})
+    assert Order.objects.count() == 1
+
+
 def test_pago_ya_procesado_from_the_form(client_a, coffee):
     client_a.post("/orders/new/", {**FORM, "payment_method": "card", "payment_processed": "on"})
     assert Order.objects.get().payment_status == "paid"
