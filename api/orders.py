@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -32,6 +33,7 @@ from api.serializers import (
     ShipInputSerializer,
     StatusCountsSerializer,
 )
+from catalog.services import StockUnavailable
 from core.errors import NotFound, PayloadTooLarge
 from core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from core.idempotency import run_idempotently
@@ -202,7 +204,12 @@ class StartHandlingView(OrderActionView):
         return super().post(request, order_id)
 
     def act(self, request, order_id):
-        start_handling(order_id=order_id, seller=request.seller, actor=request.user)
+        try:
+            start_handling(order_id=order_id, seller=request.seller, actor=request.user)
+        except StockUnavailable as short:
+            # where to set each short SKU's stock: PUT there with {"quantity": ...}
+            short.fields["stock_url"] = [reverse("api-stock-detail", args=[sku]) for sku in short.short_skus]
+            raise
 
 
 class ShipView(OrderActionView):

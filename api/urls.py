@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, disputes, evidence, intake, orders, payments, penalties
+from api import auth, disputes, evidence, intake, orders, payments, penalties, stock
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -27,6 +27,8 @@ urlpatterns = [
     path("payments/<id:payment_id>/document/", payments.PaymentDocumentView.as_view(), name="api-payment-document"),
     path("penalties/", penalties.PenaltyListView.as_view(), name="api-penalties"),
     path("penalties/<id:penalty_id>/appeal/", penalties.PenaltyAppealView.as_view(), name="api-penalty-appeal"),
+    path("stock/", stock.StockListView.as_view(), name="api-stock"),
+    path("stock/<sku:sku>/", stock.StockDetailView.as_view(), name="api-stock-detail"),
     path("intake/orders/", intake.IntakeOrderView.as_view(), name="api-intake-orders"),
     path("disputes/", disputes.DisputeListView.as_view(), name="api-disputes"),
     path("disputes/<id:dispute_id>/", disputes.DisputeDetailView.as_view(), name="api-dispute-detail"),

@@ -143,7 +143,7 @@ def cancel_order(*, order_id: int, seller: Seller, actor, cancellation_type: str
         Cancellation.objects.create(
             order=order, seller=seller, reason=reason, text=text, responsible=responsible, created_by=_user(actor)
         )
-        release_reservations(order=order)
+        release_reservations(order=order, actor=actor)
         return {"cancellation_type": reason.code, "text": text, "responsible": responsible}
 
     try:
@@ -248,7 +248,7 @@ def accept_cancellation_request(*, order_id: int, seller: Seller, actor, automat
                 "created_by": _user(actor),
             },
         )
-        release_reservations(order=order)
+        release_reservations(order=order, actor=actor)
         return {"request_id": request.pk, "automatic": automatic, "reason": request.reason_id}
 
     return transition(
@@ -718,7 +718,7 @@ def _refund_order(*, order: Order, dispute: Dispute, actor, no_valid_evidence: b
                 "created_by": _user(actor),
             },
         )
-        release_reservations(order=locked)
+        release_reservations(order=locked, actor=actor)
         return {"dispute_id": dispute.pk, "no_valid_evidence": no_valid_evidence, "seller_liable": True}
 
     transition(

@@ -224,6 +224,12 @@ EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Stock: "stock bajo" when a SKU's available units are at most its own threshold or, without one,
+# this default; a bulk upload (CSV/XLSX) is at most this large and this many rows.
+STOCK_LOW_THRESHOLD = int(os.environ.get("STOCK_LOW_THRESHOLD", "5"))
+STOCK_UPLOAD_MAX_BYTES = int(os.environ.get("STOCK_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+STOCK_UPLOAD_MAX_ROWS = int(os.environ.get("STOCK_UPLOAD_MAX_ROWS", "50000"))
+
 # --- E-mail -----------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
@@ -307,6 +313,9 @@ SPECTACULAR_SETTINGS = {
         "CancellationRequestStatusEnum": "disputes.models.RequestStatus",
         "DisputePartyEnum": "disputes.models.Party",
         "DisputeResolutionEnum": "disputes.models.Resolution",
+        "ReasonEnum": "evidence.models.AttemptReason",
+        "StockMovementReasonEnum": "catalog.models.MovementReason",
+        "StockActorKindEnum": "catalog.models.ActorKind",
         "EvidenceKindEnum": "evidence.models.EvidenceKind",
         "PaymentMethodEnum": "orders.models.PaymentMethod",
         "PaymentStatusEnum": "orders.models.PaymentStatus",

@@ -5,7 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from catalog.models import StockItem
+from catalog.models import ActorKind, MovementReason, StockItem, StockMovement
 from orders.models import Order, OrderLine, PaymentStatus, Status
 from sellers.models import Contract, MarketplaceSite, Membership, Role, Seller
 
@@ -69,6 +69,22 @@ class StockItemFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Producto {n}")
     quantity_on_hand = 10
     quantity_reserved = 0
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # with its opening movement, as catalog.services.create_sku makes it: quantities = sum of movements
+        item = super()._create(model_class, *args, **kwargs)
+        StockMovement.objects.create(
+            seller_id=item.seller_id,
+            stock_item=item,
+            reason=MovementReason.OPENING,
+            delta_on_hand=item.quantity_on_hand,
+            delta_reserved=item.quantity_reserved,
+            on_hand_after=item.quantity_on_hand,
+            reserved_after=item.quantity_reserved,
+            actor_kind=ActorKind.SYSTEM,
+        )
+        return item
 
 
 class OrderFactory(factory.django.DjangoModelFactory):
