@@ -4,6 +4,7 @@ import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -97,6 +98,10 @@ def test_the_clock_starts_when_the_order_is_paid(seller, owner):
 def test_the_beat_task_is_scheduled_by_the_migration():
     migration = importlib.import_module("payments.migrations.0004_periodic_task")
     assert migration.TASK == "payments.tasks.expire_unpaid_orders"
+    # run it again (idempotent): a transactional test earlier in the session flushes what migrations wrote
+    migration.create_schedule(django_apps, None)
+    migration.create_schedule(django_apps, None)
+    assert PeriodicTask.objects.filter(task=migration.TASK).count() == 1
     task = PeriodicTask.objects.get(task="payments.tasks.expire_unpaid_orders")
     assert task.enabled and (task.interval.every, task.interval.period) == (1, "minutes")
 
