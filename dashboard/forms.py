@@ -218,7 +218,7 @@ class ManualOrderForm(forms.Form):
             "Márcalo si el comprador ya pagó el total: se registra el pago. Si no, la orden queda pendiente de pago."
         ),
     )
-    payment_reference = forms.CharField(label=_("Código de referencia del pago"), max_length=80, required=False)
+    payment_reference = forms.CharField(label=_("Código de referencia del pago"), max_length=100, required=False)
 
     def clean_shipping_total(self):
         return self.cleaned_data.get("shipping_total") or Decimal("0.00")

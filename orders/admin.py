@@ -4,7 +4,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, shown_as
-from orders.models import IntegrationCredential, Order, OrderEvent, OrderLine, OrderStatusCount, Status
+from orders.models import (
+    DirectOrderSequence,
+    IntegrationCredential,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatusCount,
+    Status,
+)
 from orders.workflow import action_label, allowed_actions, event_label
 
 # Inlines from apps to the right of orders (shipment, evidence, cancellation): they register
@@ -228,6 +236,15 @@ class OrderEventAdmin(EventLabelsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+@admin.register(DirectOrderSequence)
+class DirectOrderSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The last «Venta directa» number each seller used; only orders.services.next_direct_number writes it."""
+
+    list_display = ("seller", "last_number")
+    search_fields = ("seller__name", "=seller__tax_id")
+    list_select_related = ("seller",)
 
 
 @admin.register(OrderStatusCount)
