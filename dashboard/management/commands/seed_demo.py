@@ -28,6 +28,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from catalog.models import StockItem
+from dashboard.management import demo_payments
 from dashboard.management.demo_manual_orders import seed_manual_orders
 from disputes.models import ReasonCode
 from disputes.services import cancel_order
@@ -40,6 +41,7 @@ from notifications.services import mark_read, notify_new_order
 from orders.models import IntegrationCredential, Order, OrderEvent, Status, hash_credential
 from orders.services import LineInput, OrderInput, receive_order
 from orders.workflow import order_created
+from payments.services import deliver_and_collect
 from sellers.models import Contract, LogisticsMode, MarketplaceSite, Membership, Role, Seller
 
 DEMO_PASSWORD = "demo1234"
@@ -303,7 +305,7 @@ class Command(BaseCommand):
         kind = PLAN[index - 1]
         site = sites[index % len(sites)]
         number = f"{1_300_000 + spec.index * 10_000 + index}"
-        low, high = AGE_HOURS[kind]
+        low, high = demo_payments.age_hours(index, AGE_HOURS[kind])
         placed_at = self.now - timedelta(hours=rng.uniform(low, high))
         # the marketplace's feed sends it a few minutes after the purchase
         received_at = placed_at + timedelta(minutes=rng.uniform(1, 6))
@@ -325,6 +327,7 @@ class Command(BaseCommand):
             payment = {"payment_method": "cash_on_delivery", "payment_status": "pending"}
         if kind == "pending_payment":
             payment = {"payment_method": "bank_transfer", "payment_status": "pending"}
+        payment = demo_payments.payment_fields(index, payment)
 
         data = OrderInput(
             number=number,
@@ -349,10 +352,10 @@ class Command(BaseCommand):
         with self.at(received_at):
             order, _created = receive_order(seller=seller, site=site, data=data)
         actor = owner if index % 2 else staff
-        self.advance(order, kind, spec, seller, actor, owner, rng, received_at)
+        self.advance(order, kind, spec, seller, actor, owner, rng, received_at, index)
         return order
 
-    def advance(self, order: Order, kind: str, spec, seller: Seller, actor, owner, rng, received_at) -> None:
+    def advance(self, order: Order, kind: str, spec, seller: Seller, actor, owner, rng, received_at, index) -> None:
         """Take the order to its final state, each step some hours after the one before."""
         target = STATUS_OF.get(kind, kind)
         if target == Status.CANCELED:
@@ -371,9 +374,13 @@ class Command(BaseCommand):
                     text=text,
                     responsible=owner.get_full_name(),
                 )
+            demo_payments.after_cancel(index=index, order=order, seller=seller, at=self.at, now=self.now)
             return
         if target not in (Status.READY_TO_SHIP, Status.SHIPPED, Status.DELIVERED, Status.RETURNED):
-            return  # stays "Para manejo"
+            demo_payments.while_pending(index=index, order=order, seller=seller, at=self.at)
+            return  # stays "Para manejo" (or its payment never came)
+        demo_payments.before_handling(index=index, order=order, seller=seller, actor=actor, received_at=received_at,
+                                      at=self.at)  # fmt: skip
 
         # "Iniciar manejo": within the 24 h of the contract, except the one that was late
         if kind == "delivered_late_handling":
@@ -411,7 +418,16 @@ class Command(BaseCommand):
         with self.at(delivered_at):
             self.evidence(order, spec, seller, actor, rng)
         with self.at(delivered_at + timedelta(minutes=rng.uniform(2, 40))):
-            deliver(order_id=order.pk, seller=seller, actor=actor)
+            # cash on delivery: the courier's cash registered with the delivery
+            collected = order.payment_method == "cash_on_delivery" and demo_payments.collects_cash(index)
+            cash = order.total if collected else None
+            deliver_and_collect(
+                order_id=order.pk,
+                seller=seller,
+                actor=actor,
+                deliver=lambda: deliver(order_id=order.pk, seller=seller, actor=actor),
+                cash_collected=cash,
+            )
 
     def evidence(self, order: Order, spec: DemoSeller, seller: Seller, actor, rng) -> None:
         url = f"https://{spec.evidence_host}/entregas/{order.number}.jpg"
