@@ -122,6 +122,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# an invitation to a seller's team lives this long; its link is one of Django's password-reset
+# tokens (salted apart), so PASSWORD_RESET_TIMEOUT follows it
+SELLER_INVITATION_DAYS = int(os.environ.get("SELLER_INVITATION_DAYS", "3"))
+PASSWORD_RESET_TIMEOUT = SELLER_INVITATION_DAYS * 24 * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:order_list"
 LOGOUT_REDIRECT_URL = "login"

@@ -20,7 +20,7 @@ from evidence.models import DeliveryAttempt, DeliveryEvidence
 from fulfillment.models import Penalty, Shipment
 from notifications.models import Notification
 from orders.models import Order, OrderEvent, Status
-from sellers.models import DeviceToken
+from sellers.models import DeviceToken, Membership, MembershipEvent
 from tests.factories import (
     MembershipFactory,
     OrderFactory,
@@ -137,9 +137,10 @@ def tenant_objects(seller, user, *, base: int | None) -> dict[str, list]:
         seller=seller, order=shipped, reason=CancellationReason.objects.get(code="buyer_request"),
         deadline=shipped.placed_at + timedelta(hours=72), **pk(43),
     )  # fmt: skip
+    member = MembershipFactory(seller=seller, role="staff", user=UserFactory(), **pk(50))  # a teammate
     return {
         "id": [pending.pk, shipped.pk, item.pk, shipment.pk, evidence.pk, photo.pk, event.pk, notification.pk]
-        + [penalty.pk]
+        + [penalty.pk, member.pk]
         + [attempt.pk]
         + [dispute.pk, attachment.pk],
         "str": [token.token_key, str(pending.pk), str(evidence.pk)],
@@ -160,6 +161,10 @@ def snapshot(seller) -> dict:
         "notifications": list(Notification.objects.filter(seller=seller).values_list("pk", "read_at")),
         "stock": list(seller.stock_items.values_list("pk", "quantity_on_hand", "quantity_reserved")),
         "tokens": DeviceToken.objects.filter(user__memberships__seller=seller).count(),
+        "members": list(
+            Membership.all_objects.filter(seller=seller).order_by("pk").values_list("pk", "role", "removed_at")
+        ),
+        "member_events": MembershipEvent.objects.filter(seller=seller).count(),
     }
 
 
