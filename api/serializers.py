@@ -16,7 +16,7 @@ from evidence.files import has_public_url
 from evidence.models import AttemptReason, DeliveryAttempt, DeliveryEvidence, EvidenceKind
 from fulfillment.selectors import sla_clock
 from orders.models import DeliveryMethod, DocumentType, Order, OrderEvent, OrderLine, PaymentMethod, PaymentStatus
-from orders.workflow import SELLER_ACTIONS, TRANSITIONS, allowed_actions
+from orders.workflow import SELLER_ACTIONS, allowed_actions, event_label
 from sellers.models import MarketplaceSite, Seller
 
 # 12 digits with 2 decimals in the database: a larger total must be refused, not crash on insert
@@ -315,7 +315,7 @@ class OrderDisputeSummarySerializer(serializers.Serializer):
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField(help_text="What the kind means, in the request's language.")
     actor = serializers.CharField(source="actor_label")
 
     class Meta:
@@ -324,8 +324,8 @@ class OrderEventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_label(self, event) -> str:
-        spec = TRANSITIONS.get(event.kind)
-        return str(spec.label) if spec else event.kind
+        # the dashboard's and the admin's words for the kind, in the request's language
+        return event_label(event.kind)
 
 
 class OrderDetailSerializer(OrderListItemSerializer):

@@ -3,7 +3,6 @@ the "closest deadline first" pager of the order list. Thin: reads from fulfillme
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 
 from django import forms
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, NotFound
+from core.spreadsheets import csv_writer
 from dashboard.forms import DateRangeForm
 from dashboard.pagination import decode_cursor, encode_cursor
 from dashboard.views import error_text, requires
@@ -83,11 +83,6 @@ def penalties_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_HEADER = (
     gettext_lazy("Orden"),
     gettext_lazy("Regla"),
@@ -107,7 +102,7 @@ CSV_HEADER = (
 def penalties_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Streamed row by row: a year of penalties never sits in memory."""
     _form, penalties = _filtered(request)
-    writer = csv.writer(_Echo())
+    writer = csv_writer()
 
     def local(value) -> str:
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""

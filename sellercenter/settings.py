@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served from our static files: the docs work offline
     "django_filters",
     "django_celery_beat",
+    "axes",
     "core",
+    "accounts",
     "sellers",
     "catalog",
     "orders",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "sellers.middleware.CurrentSellerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last: turns a login refused for too many failures into the lockout answer (accounts.lockout)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sellercenter.urls"
@@ -126,6 +130,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # tokens (salted apart), so PASSWORD_RESET_TIMEOUT follows it
 SELLER_INVITATION_DAYS = int(os.environ.get("SELLER_INVITATION_DAYS", "3"))
 PASSWORD_RESET_TIMEOUT = SELLER_INVITATION_DAYS * 24 * 3600
+# django-axes first: it refuses a locked-out login before any password is checked
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:order_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -301,6 +310,21 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Sign-in lockouts (django-axes) -------------------------------------------
+# How many proxies in front of the app append to X-Forwarded-For (0: the client is REMOTE_ADDR; a
+# header from a client is never believed). accounts.client_ip is the one rule, for axes and the API rates.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+# Per account (from any address) and per account and address; never per address alone, so a
+# login of another account from the same office or phone network is unaffected.
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a right password before the limit clears the account's count
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # accounts.admin shows the same rows in Spanish
+AXES_VERBOSE = False
+
 # --- Security (production) --------------------------------------------------
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -319,5 +343,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Django's own "django" logger also prints to the console under DEBUG: once through root is enough
-    "loggers": {"django": {"handlers": [], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"), "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"), "propagate": True},
+        # every failed sign-in at INFO is noise; lockouts are logged as warnings
+        "axes": {"handlers": [], "level": "WARNING", "propagate": True},
+    },
 }
