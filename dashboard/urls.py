@@ -1,10 +1,11 @@
 from django.urls import path
 
-from dashboard import disputes, penalties, team, views
+from dashboard import disputes, manual_orders, penalties, stock, team, views
 
 app_name = "dashboard"
 urlpatterns = [
     path("", views.order_list, name="order_list"),
+    path("orders/new/", manual_orders.new_order, name="order_new"),
     path("orders/<id:order_id>/", views.order_detail, name="order_detail"),
     path("orders/<id:order_id>/start-handling/", views.start_handling_view, name="start_handling"),
     path("orders/<id:order_id>/ship/", views.ship_view, name="ship"),
@@ -33,6 +34,12 @@ urlpatterns = [
         disputes.reject_request_view,
         name="reject_cancellation_request",
     ),
+    path("stock/", stock.stock_page, name="stock"),
+    path("stock/upload/", stock.upload_view, name="stock_upload_new"),
+    path("stock/uploads/<id:upload_id>/", stock.upload_page, name="stock_upload"),
+    path("stock/uploads/<id:upload_id>/confirm/", stock.confirm_upload_view, name="stock_upload_confirm"),
+    path("stock/<id:item_id>/", stock.sku_page, name="stock_item"),
+    path("stock/<id:item_id>/quantity/", stock.set_quantity_view, name="stock_set_quantity"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("seller/switch/", views.switch_seller, name="switch_seller"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from catalog.services import StockUnavailable
 from core.errors import DomainError, NotFound, ValidationFailed
 from dashboard import forms
 from dashboard.pagination import keyset_page
@@ -114,6 +115,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         placed_before=filters.get("hasta"),
         due_soon=filters.get("vence") or False,
         sort=filters.get("orden") or "",
+        channel=filters.get("channel") or None,
     )
     if filters.get("orden") == "deadline":
         from dashboard.penalties import deadline_page  # it imports this module
@@ -222,6 +224,10 @@ def order_action(
                     retry.form.add_error(field, sentence(problem))
             messages.error(request, error_text(invalid))
             return order_page_response(request, order_id, retry)
+    except StockUnavailable as short:
+        from dashboard.stock import short_stock_message  # it imports this module
+
+        messages.error(request, short_stock_message(request, short, order_id=order_id))
     except DomainError as refused:
         messages.error(request, error_text(refused))
     else:

@@ -70,6 +70,15 @@ TRANSITIONS: dict[str, Transition] = {
     "return_to_seller": Transition(
         (Status.SHIPPED,), Status.RETURNED, "returned_at", gettext_lazy("Devolver al vendedor"), seller_button=False
     ),
+    # beat: a transfer or payment-link order unpaid past the contract's payment window (payments.services)
+    "expire_unpaid": Transition(
+        (Status.PENDING_HANDLING,),
+        Status.CANCELED,
+        "canceled_at",
+        gettext_lazy("Cancelada: pago no recibido"),
+        seller_button=False,
+        waits_for_hold=True,
+    ),
 }
 ACTIONS = tuple(TRANSITIONS)
 SELLER_ACTIONS = tuple(action for action, spec in TRANSITIONS.items() if spec.seller_button)
@@ -77,6 +86,8 @@ SELLER_ACTIONS = tuple(action for action, spec in TRANSITIONS.items() if spec.se
 # What each OrderEvent.kind says to people (timeline, admin history); kinds are written by every app.
 EVENT_LABELS = {
     "received": gettext_lazy("Orden recibida"),
+    "created_manually": gettext_lazy("Orden creada (venta directa)"),
+    "payment_registered": gettext_lazy("Pago registrado"),
     "evidence_added": gettext_lazy("Evidencia agregada"),
     "evidence_superseded": gettext_lazy("Evidencia reemplazada"),
     "evidence_reviewed": gettext_lazy("Evidencia revisada"),
@@ -92,6 +103,9 @@ EVENT_LABELS = {
     "dispute_resolved": gettext_lazy("Controversia resuelta"),
     "dispute_closed": gettext_lazy("Controversia cerrada"),
     "dispute_reassigned": gettext_lazy("Controversia reasignada"),
+    "payment_failed": gettext_lazy("Pago fallido"),
+    "payment_refunded": gettext_lazy("Reembolso registrado"),
+    "payment_reversed": gettext_lazy("Movimiento de pago revertido"),
     **{action: spec.label for action, spec in TRANSITIONS.items()},
 }
 
@@ -103,6 +117,9 @@ def event_label(kind: str) -> str:
 # Sent after the transaction that made the change commits; a rollback sends nothing.
 order_transitioned = Signal()  # kwargs: order_id, seller_id, action, event_id
 order_created = Signal()  # kwargs: order_id, seller_id
+# Sent INSIDE the transaction that creates an order, so what a receiver writes commits or rolls back
+# with it (payments records the marketplace's payment of an order that arrives paid).
+order_received = Signal()  # kwargs: order, paid (bool)
 
 
 Guard = Callable[[Order], dict | None]

@@ -42,6 +42,8 @@ def handling_due(order, now: datetime | None = None) -> str:
     """'vence en 3 h' / 'vencido' for an order still waiting for "Iniciar manejo"; '' otherwise."""
     if getattr(order, "status", None) != Status.PENDING_HANDLING or not order.handling_deadline:
         return ""
+    if not order.penalties_apply:  # a direct sale: no marketplace deadline to count down
+        return ""
     left = order.handling_deadline - (now or timezone.now())
     seconds = left.total_seconds()
     if seconds <= 0:
@@ -55,7 +57,9 @@ def handling_due(order, now: datetime | None = None) -> str:
 
 @register.filter
 def is_overdue(order) -> bool:
-    return order.status == Status.PENDING_HANDLING and order.handling_deadline <= timezone.now()
+    return (
+        order.status == Status.PENDING_HANDLING and order.penalties_apply and order.handling_deadline <= timezone.now()
+    )
 
 
 @register.filter

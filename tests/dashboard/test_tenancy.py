@@ -38,6 +38,7 @@ def test_another_sellers_ids_are_404_and_change_nothing(client_a, other_seller, 
         # B's team: its owner's membership and one of B's devices
         "membership_id": Membership.objects.get(user=other_owner, seller=other_seller).pk,
         "token_key": DeviceToken.objects.create(user=other_owner, device_name="Tel B")[0].token_key,
+        **stock_ids_of(order_b, other_owner),
     }
     unknown = set(pattern.pattern.converters) - set(ids)
     assert not unknown, f"teach this test the id kind(s) {unknown} of route {pattern.name}"
@@ -58,6 +59,16 @@ def test_another_sellers_ids_are_404_and_change_nothing(client_a, other_seller, 
     assert snapshot(order_b) == before
     assert Membership.objects.get(user=other_owner, seller=other_seller).role == "owner"
     assert DeviceToken.objects.filter(user=other_owner).exists()
+
+
+def stock_ids_of(order, user) -> dict:
+    """B's SKU of the order, and B's pending stock upload that would set it to 0: the stock routes' ids."""
+    from catalog.models import StockItem, StockUpload, StockUploadRow
+
+    item = StockItem.objects.get(seller=order.seller, sku=order.lines.first().sku)
+    upload = StockUpload.objects.create(seller=order.seller, created_by=user, filename="b.csv", row_count=1)
+    StockUploadRow.objects.create(upload=upload, line=2, sku=item.sku, quantity=0)
+    return {"item_id": item.pk, "upload_id": upload.pk}
 
 
 def penalty_of(order) -> int:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sellers', '0002_contract_terms'),
+        ('sellers', '0003_contract_payment_window'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
