@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from disputes.selectors import seller_cancellation_choices
 from evidence.models import AttemptReason, EvidenceKind
-from orders.models import Channel, DeliveryMethod, DocumentType, PaymentMethod, Status
+from orders.models import Channel, DeliveryMethod, DocumentType, PaymentMethod, PaymentStatus, Status
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -35,6 +35,16 @@ class DateRangeForm(forms.Form):
 
 class OrderFilterForm(DateRangeForm):
     status = forms.ChoiceField(label=_("Estado"), choices=[("", _("Todas")), *Status.choices], required=False)
+    pago = forms.ChoiceField(
+        label=_("Pago"),
+        choices=[
+            ("", _("Todos")),
+            ("awaiting", _("Esperando pago")),
+            ("cod_unpaid", _("Contra entrega sin cobrar")),
+            *[(f"estado-{code}", label) for code, label in PaymentStatus.choices],
+        ],
+        required=False,
+    )
     channel = forms.ChoiceField(label=_("Canal"), choices=[("", _("Todos")), *Channel.choices], required=False)
     q = forms.CharField(label=_("Buscar"), max_length=100, required=False)
     desde = forms.DateField(label=_("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -83,6 +93,46 @@ class EvidenceForm(forms.Form):
     )
     signature_present = forms.NullBooleanField(label=_("¿La guía tiene firma?"), required=False)
     supersedes = forms.IntegerField(label=_("Reemplaza a la evidencia"), required=False, min_value=1)
+
+
+class DeliverForm(EvidenceForm):
+    cash_collected = forms.DecimalField(
+        label=_("Efectivo cobrado (S/)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Pago contra entrega: lo que cobraste al entregar. Vacío si aún no lo cobraste."),
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+
+
+class RegisterPaymentForm(forms.Form):
+    """«Registrar pago» on the order page: the fields are payments.services.register_payment's arguments."""
+
+    amount = forms.DecimalField(
+        label=_("Monto (S/)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Si lo dejas vacío, se registra el saldo por pagar."),
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    reference = forms.CharField(
+        label=_("Código de referencia del pago"),
+        max_length=100,
+        required=False,
+        help_text=_("El número de operación del banco o del link de pago."),
+    )
+    document = forms.FileField(
+        label=_("o documento de soporte (foto o PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf"}
+        ),
+    )
+    note = forms.CharField(label=_("Nota (opcional)"), max_length=500, required=False)
 
 
 class AttemptForm(forms.Form):

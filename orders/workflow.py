@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import InvalidTransition, NotFound
-from orders.models import Order, OrderEvent, Status
+from orders.models import Order, OrderEvent, Status, awaits_payment
 from sellers.models import Membership, Seller
 
 
@@ -33,6 +33,9 @@ class Transition:
     seller_button: bool = True
     # refused while the order is on hold (e.g. a buyer's cancellation request awaits an answer)
     waits_for_hold: bool = False
+    # not offered while a prepaid order awaits its payment (orders.models.awaits_payment); the
+    # action's guard refuses it too (fulfillment.services.start_handling)
+    waits_for_payment: bool = False
 
     @property
     def source(self) -> str:
@@ -47,6 +50,7 @@ TRANSITIONS: dict[str, Transition] = {
         "handling_started_at",
         gettext_lazy("Iniciar manejo"),
         waits_for_hold=True,
+        waits_for_payment=True,
     ),
     "ship": Transition(
         (Status.READY_TO_SHIP,), Status.SHIPPED, "shipped_at", gettext_lazy("Realizar envío"), waits_for_hold=True
@@ -237,7 +241,10 @@ def allowed_actions(order: Order, user, *, is_member: bool | None = None) -> lis
     return [
         action
         for action, spec in TRANSITIONS.items()
-        if spec.seller_button and order.status in spec.sources and not (spec.waits_for_hold and order.on_hold_reason)
+        if spec.seller_button
+        and order.status in spec.sources
+        and not (spec.waits_for_hold and order.on_hold_reason)
+        and not (spec.waits_for_payment and awaits_payment(order))
     ]
 
 

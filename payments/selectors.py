@@ -124,6 +124,8 @@ def order_payments(*, seller: Seller, order: Order) -> OrderPayments:
     rows = list(
         Payment.objects.filter(seller=seller, order=order).select_related("created_by").order_by("created_at", "id")
     )
+    for row in rows:
+        row.order = order  # every row is this order's: no query per row to name it
     totals = totals_of(rows)
     balance = balance_of(total=order.total, totals=totals)
     open_order = order.status not in (Status.CANCELED, Status.RETURNED)

@@ -39,6 +39,7 @@ def test_another_sellers_ids_are_404_and_change_nothing(client_a, other_seller, 
         "membership_id": Membership.objects.get(user=other_owner, seller=other_seller).pk,
         "token_key": DeviceToken.objects.create(user=other_owner, device_name="Tel B")[0].token_key,
         **stock_ids_of(order_b, other_owner),
+        "payment_id": payment_of(order_b),
     }
     unknown = set(pattern.pattern.converters) - set(ids)
     assert not unknown, f"teach this test the id kind(s) {unknown} of route {pattern.name}"
@@ -69,6 +70,21 @@ def stock_ids_of(order, user) -> dict:
     upload = StockUpload.objects.create(seller=order.seller, created_by=user, filename="b.csv", row_count=1)
     StockUploadRow.objects.create(upload=upload, line=2, sku=item.sku, quantity=0)
     return {"item_id": item.pk, "upload_id": upload.pk}
+
+
+def payment_of(order) -> int:
+    """A ledger row of B's order with a supporting document: the payment routes' id."""
+    from django.core.files.base import ContentFile
+
+    from payments.models import Payment
+
+    payment = Payment(
+        seller=order.seller, order=order, kind="refund", method=order.payment_method, amount=1, effect=-1,
+        currency="PEN", reference="R-1", source="operator", document_content_type="image/png",
+    )  # fmt: skip
+    payment.document.save("voucher.png", ContentFile(png_upload().read()), save=False)
+    payment.save(force_insert=True)
+    return payment.pk
 
 
 def penalty_of(order) -> int:

@@ -4,7 +4,7 @@ import importlib
 from datetime import timedelta
 
 import pytest
-from django.apps import apps as django_apps
+from django.apps import apps
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -14,6 +14,7 @@ from notifications.models import Notification
 from orders.models import PaymentStatus, Status
 from payments.services import expire_unpaid_orders, register_payment
 from payments.tasks import expire_unpaid_orders as expire_task
+from sellercenter.celery import app
 from sellers.models import Contract
 from tests.factories import order_with_stock
 
@@ -97,11 +98,11 @@ def test_the_clock_starts_when_the_order_is_paid(seller, owner):
 
 def test_the_beat_task_is_scheduled_by_the_migration():
     migration = importlib.import_module("payments.migrations.0004_periodic_task")
-    assert migration.TASK == "payments.tasks.expire_unpaid_orders"
-    # run it again (idempotent): a transactional test earlier in the session flushes what migrations wrote
-    migration.create_schedule(django_apps, None)
-    migration.create_schedule(django_apps, None)
+    migration.create_schedule(apps, None)  # a flushed test database lost the migration's rows
+    migration.create_schedule(apps, None)  # twice: still one
     assert PeriodicTask.objects.filter(task=migration.TASK).count() == 1
+    app.loader.import_default_modules()
+    assert migration.TASK in app.tasks
     task = PeriodicTask.objects.get(task="payments.tasks.expire_unpaid_orders")
     assert task.enabled and (task.interval.every, task.interval.period) == (1, "minutes")
 
