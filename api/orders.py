@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -17,10 +18,12 @@ from rest_framework.response import Response
 
 from api.authentication import DeviceTokenAuthentication
 from api.filters import OrderFilter
+from api.manual_orders import ManualOrderSerializer, create_from_request
 from api.pagination import OrderCursorPagination
 from api.permissions import SELLER_HEADER, IsSellerMember
 from api.serializers import (
     CancelInputSerializer,
+    DeliverInputSerializer,
     EvidenceInputSerializer,
     EvidenceSerializer,
     EvidenceUploadSerializer,
@@ -30,6 +33,7 @@ from api.serializers import (
     ShipInputSerializer,
     StatusCountsSerializer,
 )
+from catalog.services import StockUnavailable
 from core.errors import NotFound, PayloadTooLarge
 from core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from core.idempotency import run_idempotently
@@ -41,6 +45,7 @@ from evidence.services import add_delivery_evidence, deliver
 from fulfillment.services import ship, start_handling
 from orders.models import Order
 from orders.selectors import order_detail, order_list, status_counts
+from payments.services import deliver_and_collect
 
 SELLER_PARAMETER = OpenApiParameter(
     SELLER_HEADER,
@@ -104,6 +109,15 @@ class OrderListView(SellerAPIView, ListAPIView):
     def get_queryset(self):
         return order_list(seller=self.request.seller)
 
+    def get_parsers(self):
+        # the list only reads; a manual order is a JSON body
+        return [JSONParser()]
+
+    def get_serializer_class(self):
+        # what a POST takes (the browsable API's form); the list answers with OrderListItemSerializer
+        request = getattr(self, "request", None)
+        return ManualOrderSerializer if request is not None and request.method == "POST" else OrderListItemSerializer
+
     @extend_schema(
         operation_id="orders_list",
         summary="The seller's orders, newest first",
@@ -112,6 +126,19 @@ class OrderListView(SellerAPIView, ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="orders_create",
+        summary="Create a manual order («Venta directa»: a sale by phone or in the store)",
+        description="Lines name the seller's SKUs (another seller's or an unknown SKU is 404, nothing created); "
+        "the order starts «Para manejo» with a number V-000123, no marketplace deadline nor penalty. "
+        "`payment_processed` («Pago ya procesado») registers the payment of the total.",
+        parameters=[SELLER_PARAMETER, IDEMPOTENCY_PARAMETER],
+        request=ManualOrderSerializer,
+        responses={201: OrderDetailSerializer},
+    )
+    def post(self, request, *args, **kwargs):
+        return create_from_request(request, _detail)
 
 
 class OrderCountsView(SellerAPIView):
@@ -177,7 +204,12 @@ class StartHandlingView(OrderActionView):
         return super().post(request, order_id)
 
     def act(self, request, order_id):
-        start_handling(order_id=order_id, seller=request.seller, actor=request.user)
+        try:
+            start_handling(order_id=order_id, seller=request.seller, actor=request.user)
+        except StockUnavailable as short:
+            # where to set each short SKU's stock: PUT there with {"quantity": ...}
+            short.fields["stock_url"] = [reverse("api-stock-detail", args=[sku]) for sku in short.short_skus]
+            raise
 
 
 class ShipView(OrderActionView):
@@ -193,12 +225,25 @@ class ShipView(OrderActionView):
 
 
 class DeliverView(OrderActionView):
-    @_action_schema("orders_deliver", "«Entregar»: Enviada -> Entregada (needs delivery evidence)")
+    serializer_class = DeliverInputSerializer
+
+    @_action_schema(
+        "orders_deliver",
+        "«Entregar»: Enviada -> Entregada (needs delivery evidence); cash on delivery: the cash collected",
+        request=DeliverInputSerializer,
+    )
     def post(self, request, order_id: int):
         return super().post(request, order_id)
 
     def act(self, request, order_id):
-        deliver(order_id=order_id, seller=request.seller, actor=request.user)
+        data = _validated(DeliverInputSerializer, request)
+        deliver_and_collect(
+            order_id=order_id,
+            seller=request.seller,
+            actor=request.user,
+            deliver=lambda: deliver(order_id=order_id, seller=request.seller, actor=request.user),
+            cash_collected=data["cash_collected"] or None,
+        )
 
 
 class CancelView(OrderActionView):

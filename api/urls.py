@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, disputes, evidence, intake, orders, penalties
+from api import auth, disputes, evidence, intake, orders, payments, penalties, stock
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -22,8 +22,13 @@ urlpatterns = [
     path("evidence/<id:evidence_id>/", evidence.EvidenceDetailView.as_view(), name="api-evidence-detail"),
     path("orders/<id:order_id>/attempts/", evidence.DeliveryAttemptsView.as_view(), name="api-order-attempts"),
     path("attempts/<id:attempt_id>/photo/", evidence.AttemptPhotoView.as_view(), name="api-attempt-photo"),
+    path("orders/<id:order_id>/payments/", payments.OrderPaymentsView.as_view(), name="api-order-payments"),
+    path("payments/", payments.PaymentListView.as_view(), name="api-payments"),
+    path("payments/<id:payment_id>/document/", payments.PaymentDocumentView.as_view(), name="api-payment-document"),
     path("penalties/", penalties.PenaltyListView.as_view(), name="api-penalties"),
     path("penalties/<id:penalty_id>/appeal/", penalties.PenaltyAppealView.as_view(), name="api-penalty-appeal"),
+    path("stock/", stock.StockListView.as_view(), name="api-stock"),
+    path("stock/<sku:sku>/", stock.StockDetailView.as_view(), name="api-stock-detail"),
     path("intake/orders/", intake.IntakeOrderView.as_view(), name="api-intake-orders"),
     path("disputes/", disputes.DisputeListView.as_view(), name="api-disputes"),
     path("disputes/<id:dispute_id>/", disputes.DisputeDetailView.as_view(), name="api-dispute-detail"),
@@ -54,6 +59,11 @@ urlpatterns = [
         "intake/orders/<str:external_id>/disputes/",
         intake.IntakeDisputeView.as_view(),
         name="api-intake-disputes",
+    ),
+    path(
+        "intake/orders/<str:external_id>/payments/",
+        payments.IntakePaymentView.as_view(),
+        name="api-intake-payments",
     ),
     path(
         "intake/orders/<str:external_id>/disputes/messages/",

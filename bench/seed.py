@@ -87,9 +87,9 @@ def seed_orders(*, total_orders: int, sellers: int, big_seller_orders: int) -> d
             """
             INSERT INTO sellers_contract (seller_id, handling_window, ship_by_window, warning_lead_time,
                 late_handling_penalty_kind, late_handling_penalty_value, late_shipping_penalty_kind,
-                late_shipping_penalty_value, penalty_currency, penalty_clause, max_delivery_attempts)
+                late_shipping_penalty_value, penalty_currency, penalty_clause, max_delivery_attempts, payment_window)
             SELECT id, interval '24 hours', interval '72 hours', interval '4 hours', 'fixed', 50, 'percent', 10,
-                   'PEN', '19', 3
+                   'PEN', '19', 3, interval '72 hours'
             FROM sellers_seller
             """
         )

@@ -9,7 +9,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core.ids import IdConverter
+        from core.ids import IdConverter, SkuConverter
 
         # `<id:...>` in every URL: ids a BIGINT can hold, anything else a plain 404
         register_converter(IdConverter, "id")
+        register_converter(SkuConverter, "sku")

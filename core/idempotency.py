@@ -111,3 +111,24 @@ def _replay(request, *, key: str, fingerprint: str) -> Response:
         if time.monotonic() > deadline:
             raise Conflict(_("Una solicitud con esta clave aún está en curso."), code="idempotency_in_progress")
         time.sleep(0.05)
+
+
+FORM_FINGERPRINT = "form"
+
+
+def run_once(*, user, key: str, produce: Callable[[], dict]) -> tuple[dict, bool]:
+    """A form's submission key (a hidden field): `produce()` runs once per (user, key), in one transaction
+    with its record. A resend (a double click, a reload) gets `(first result, False)` instead of a second
+    effect; a refusal rolls the record back with everything else, so the corrected form can be sent again.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(user=user, key=key, fingerprint=FORM_FINGERPRINT)
+        except IntegrityError:
+            # the first sender committed before this insert went through (it waited on the unique key)
+            first = IdempotencyRecord.objects.get(user=user, key=key)
+            return first.response_body or {}, False
+        result = produce()
+        _store(record, status=200, body=result)
+    return result, True

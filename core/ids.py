@@ -29,3 +29,17 @@ class IdConverter:
 
     def to_url(self, value) -> str:
         return str(int(value))
+
+
+class SkuConverter:
+    """`<sku:sku>`: a seller's SKU code as it is (up to 64 characters, any but control characters).
+
+    A SKU may contain "/": the route ends in "/", so the converter takes everything before it."""
+
+    regex = "[^\\x00-\\x1f\\x7f]{1,64}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from dashboard import disputes, penalties, views
+from dashboard import disputes, manual_orders, payments, penalties, stock, views
 
 app_name = "dashboard"
 urlpatterns = [
     path("", views.order_list, name="order_list"),
+    path("orders/new/", manual_orders.new_order, name="order_new"),
     path("orders/<id:order_id>/", views.order_detail, name="order_detail"),
     path("orders/<id:order_id>/start-handling/", views.start_handling_view, name="start_handling"),
     path("orders/<id:order_id>/ship/", views.ship_view, name="ship"),
@@ -15,6 +16,10 @@ urlpatterns = [
     path("evidence/<id:evidence_id>/", views.evidence_viewer, name="evidence_viewer"),
     path("orders/<id:order_id>/attempts/", views.record_attempt_view, name="record_attempt"),
     path("attempts/<id:attempt_id>/photo/", views.attempt_photo_file, name="attempt_photo"),
+    path("payments/", payments.payments_page, name="payments"),
+    path("payments/export.csv", payments.payments_csv, name="payments_csv"),
+    path("payments/<id:payment_id>/document/", payments.payment_document, name="payment_document"),
+    path("orders/<id:order_id>/payments/", payments.register_payment_view, name="register_payment"),
     path("penalties/", penalties.penalties_page, name="penalties"),
     path("penalties/export.csv", penalties.penalties_csv, name="penalties_csv"),
     path("penalties/<id:penalty_id>/appeal/", penalties.appeal_view, name="penalty_appeal"),
@@ -33,6 +38,12 @@ urlpatterns = [
         disputes.reject_request_view,
         name="reject_cancellation_request",
     ),
+    path("stock/", stock.stock_page, name="stock"),
+    path("stock/upload/", stock.upload_view, name="stock_upload_new"),
+    path("stock/uploads/<id:upload_id>/", stock.upload_page, name="stock_upload"),
+    path("stock/uploads/<id:upload_id>/confirm/", stock.confirm_upload_view, name="stock_upload_confirm"),
+    path("stock/<id:item_id>/", stock.sku_page, name="stock_item"),
+    path("stock/<id:item_id>/quantity/", stock.set_quantity_view, name="stock_set_quantity"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("seller/switch/", views.switch_seller, name="switch_seller"),

@@ -475,7 +475,7 @@ def record_failed_attempt(
                     action="return_to_seller",
                     actor=actor,
                     payload={"after_attempts": attempt.number, "reason": reason},
-                    guard=lambda returned_order: restock_returned(order=returned_order),
+                    guard=lambda returned_order: restock_returned(order=returned_order, actor=actor),
                 )
             transaction.on_commit(
                 lambda: delivery_attempt_recorded.send(

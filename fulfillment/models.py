@@ -35,6 +35,12 @@ class Shipment(models.Model):
         return f"{self.carrier} {self.tracking_number}"
 
 
+class ReservationQuerySet(models.QuerySet):
+    def held(self):
+        """Still holding units: neither released (canceled before shipping) nor shipped."""
+        return self.filter(released_at__isnull=True, shipped_at__isnull=True)
+
+
 class StockReservation(models.Model):
     """Units of a SKU held for an order from "Iniciar manejo" on."""
 
@@ -46,6 +52,8 @@ class StockReservation(models.Model):
     shipped_at = models.DateTimeField(null=True, blank=True)
     restocked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReservationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reserva de stock")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from fulfillment.models import Penalty, PenaltyRule, PenaltyStatus
-from orders.models import Order, Status
+from orders.models import Order, Status, awaits_payment
 from orders.workflow import action_label
 from sellers.models import Contract, PenaltyKind, Seller
 
@@ -80,15 +80,20 @@ def money(amount: Decimal, currency: str) -> str:
 
 @dataclass(frozen=True)
 class SlaClock:
-    """The order's next deadline, what it asks for, and what missing it costs."""
+    """The order's next deadline, what it asks for, and what missing it costs.
 
-    rule: str
+    A direct sale (`penalties_apply` False) has a next step but no marketplace deadline nor penalty:
+    its clock says so instead («Venta directa: sin penalidad del marketplace»).
+    """
+
+    rule: str | None  # None for a direct sale: no penalty rule applies
     action: str
-    deadline: datetime
+    deadline: datetime | None
     overdue: bool
-    amount: Decimal
-    currency: str
-    clause: str
+    amount: Decimal | None
+    currency: str | None
+    clause: str | None
+    penalties_apply: bool = True
 
     @property
     def action_label(self) -> str:
@@ -96,6 +101,8 @@ class SlaClock:
 
     @property
     def penalty_text(self) -> str:
+        if not self.penalties_apply:
+            return no_penalty_text()
         return _("penalidad %(amount)s por cláusula %(clause)s") % {
             "amount": money(self.amount, self.currency),
             "clause": self.clause,
@@ -103,6 +110,8 @@ class SlaClock:
 
     @property
     def when_text(self) -> str:
+        if self.deadline is None:
+            return ""
         local = timezone.localtime(self.deadline)
         if local.date() == timezone.localdate():
             return _("las %(time)s") % {"time": local.strftime("%H:%M")}
@@ -110,6 +119,8 @@ class SlaClock:
 
     @property
     def text(self) -> str:
+        if not self.penalties_apply:
+            return _("%(action)s — %(no_penalty)s") % {"action": self.action_label, "no_penalty": no_penalty_text()}
         if self.overdue:
             return _("Plazo para «%(action)s» vencido (%(when)s) — %(penalty)s") % {
                 "action": self.action_label,
@@ -140,6 +151,7 @@ class SlaClock:
             "action_label": self.action_label,
             "deadline": self.deadline,
             "overdue": self.overdue,
+            "penalties_apply": self.penalties_apply,
             "penalty_amount": self.amount,
             "penalty_currency": self.currency,
             "penalty_clause": self.clause,
@@ -147,15 +159,32 @@ class SlaClock:
         }
 
 
+def no_penalty_text() -> str:
+    """What a direct sale's clock says instead of a penalty (translated when said)."""
+    return _("Venta directa: sin penalidad del marketplace")
+
+
 def sla_clock(order: Order, *, contract: Contract | None = None, now: datetime | None = None) -> SlaClock | None:
     """The clock of an order whose deadline is still open ("Para manejo", "Para envío"); None otherwise.
 
     Pass `contract` (or load the order with `select_related("seller__contract")`) to read it
-    without a query per order.
+    without a query per order. A direct sale's clock names the next step and says no penalty applies.
     """
     spec = RULE_BY_STATUS.get(order.status)
-    if spec is None:
+    if spec is None or awaits_payment(order):
+        # an unpaid prepaid order: the handling clock starts when it is paid (payments resets the deadline)
         return None
+    if not order.penalties_apply:
+        return SlaClock(
+            rule=None,
+            action=spec.action,
+            deadline=None,
+            overdue=False,
+            amount=None,
+            currency=None,
+            clause=None,
+            penalties_apply=False,
+        )
     deadline = getattr(order, spec.deadline_field)
     if deadline is None:
         return None

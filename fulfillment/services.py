@@ -10,7 +10,7 @@ from catalog.services import consume_stock, release_stock, reserve_stock, restoc
 from core.errors import Conflict, ValidationFailed
 from fulfillment.deadlines import raise_if_late
 from fulfillment.models import PenaltyRule, Shipment, StockReservation
-from orders.models import Order, PaymentMethod, PaymentStatus
+from orders.models import Order, awaits_payment
 from orders.workflow import transition
 from sellers.models import Contract, Seller
 
@@ -21,21 +21,22 @@ def start_handling(*, order_id: int, seller: Seller, actor) -> Order:
     started_at = timezone.now()
 
     def guard(order: Order) -> dict:
-        if order.payment_method in PaymentMethod.prepaid() and order.payment_status != PaymentStatus.PAID:
+        if awaits_payment(order):
             raise Conflict(
-                _("El pago de la orden aún no está confirmado; espera la confirmación antes de iniciar manejo."),
+                _("El pago de la orden aún no está confirmado; registra el pago o espera su confirmación."),
                 code="payment_pending",
             )
         quantities = Counter()
         for line in order.lines.all():
             quantities[line.sku] += line.quantity
-        items = reserve_stock(seller=seller, quantities=dict(quantities))
+        items = reserve_stock(seller=seller, quantities=dict(quantities), order=order, actor=actor)
         StockReservation.objects.bulk_create(
             StockReservation(order=order, stock_item=items[sku], quantity=qty) for sku, qty in quantities.items()
         )
         contract, _created = Contract.objects.get_or_create(seller=seller)
         order.ship_by_deadline = started_at + contract.ship_by_window
-        late = started_at > order.handling_deadline
+        # a direct sale answers to no marketplace deadline: never late, never penalised
+        late = order.penalties_apply and started_at > order.handling_deadline
         payload = {"reserved": dict(quantities), "late": late}
         if late:
             # under the row lock, racing the sweep on the unique (order, rule): once either way
@@ -88,7 +89,7 @@ def ship(
     def guard(order: Order) -> dict:
         extra = {}
         # lateness is judged by when the seller acts, not by the shipped_at it declares
-        if order.ship_by_deadline is not None and now > order.ship_by_deadline:
+        if order.penalties_apply and order.ship_by_deadline is not None and now > order.ship_by_deadline:
             extra["late"] = True
             penalty_id = raise_if_late(order=order, rule=PenaltyRule.LATE_SHIPPING, now=now)
             if penalty_id:
@@ -98,7 +99,7 @@ def ship(
                 _("La fecha de envío no puede ser anterior a la compra."),
                 fields={"shipped_at": [_("anterior a la compra")]},
             )
-        ship_reserved_stock(order=order)
+        ship_reserved_stock(order=order, actor=actor)
         Shipment.objects.create(
             order=order,
             seller=seller,
@@ -114,28 +115,42 @@ def ship(
     return transition(order_id=order_id, seller=seller, action="ship", actor=actor, guard=guard, occurred_at=shipped_at)
 
 
-def release_reservations(*, order: Order) -> None:
+def release_reservations(*, order: Order, actor=None) -> None:
     """Give the order's held units back to stock (canceled before its parcel left)."""
-    held = StockReservation.objects.filter(order=order, released_at__isnull=True, shipped_at__isnull=True)
+    held = StockReservation.objects.held().filter(order=order)
     quantities = dict(held.values_list("stock_item_id", "quantity"))
     if quantities:
-        release_stock(seller=order.seller, quantities=quantities)
+        release_stock(seller=order.seller, quantities=quantities, order=order, actor=actor)
         held.update(released_at=timezone.now())
 
 
-def ship_reserved_stock(*, order: Order) -> None:
+def ship_reserved_stock(*, order: Order, actor=None) -> None:
     """The parcel left: its held units come off the shelf for good."""
-    held = StockReservation.objects.filter(order=order, released_at__isnull=True, shipped_at__isnull=True)
+    held = StockReservation.objects.held().filter(order=order)
     quantities = dict(held.values_list("stock_item_id", "quantity"))
     if quantities:
-        consume_stock(seller=order.seller, quantities=quantities)
+        consume_stock(seller=order.seller, quantities=quantities, order=order, actor=actor)
         held.update(shipped_at=timezone.now())
 
 
-def restock_returned(*, order: Order) -> None:
+def restock_returned(*, order: Order, actor=None) -> None:
     """A returned parcel puts its units back on the shelf, once."""
     shipped = StockReservation.objects.filter(order=order, shipped_at__isnull=False, restocked_at__isnull=True)
     quantities = dict(shipped.values_list("stock_item_id", "quantity"))
     if quantities:
-        restock(seller=order.seller, quantities=quantities)
+        restock(seller=order.seller, quantities=quantities, order=order, actor=actor)
         shipped.update(restocked_at=timezone.now())
+
+
+def holding_orders(stock_item_ids) -> dict[int, list[tuple[int, str]]]:
+    """Which orders hold units of these SKUs now (stock item id -> [(order id, number)])."""
+    holders: dict[int, list[tuple[int, str]]] = {}
+    rows = (
+        StockReservation.objects.held()
+        .filter(stock_item_id__in=list(stock_item_ids))
+        .order_by("order__number")
+        .values_list("stock_item_id", "order_id", "order__number")
+    )
+    for item_id, order_id, number in rows:
+        holders.setdefault(item_id, []).append((order_id, number))
+    return holders

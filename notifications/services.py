@@ -20,6 +20,11 @@ def notify_new_order(*, order_id: int) -> int:
     memberships = Membership.objects.filter(seller=order.seller).select_related("user")
 
     def render() -> str:
+        if not order.penalties_apply:
+            return _("Nueva venta directa #%(number)s de %(buyer)s — sin plazo ni penalidad del marketplace") % {
+                "number": order.number,
+                "buyer": order.buyer_full_name,
+            }
         return _("Nueva orden #%(number)s de %(buyer)s en %(site)s — inicia manejo antes de %(deadline)s") % {
             "number": order.number,
             "buyer": order.buyer_full_name,

@@ -35,17 +35,96 @@ class PaymentMethod(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", _("Transferencia bancaria")
     WALLET = "wallet", _("Billetera digital")
     CASH_ON_DELIVERY = "cash_on_delivery", _("Pago contra entrega")
+    # money in hand at the seller's counter (direct sales); collected like cash on delivery
+    CASH = "cash", _("Efectivo")
+    PAYMENT_LINK = "payment_link", _("Link de pago")
 
     @classmethod
     def prepaid(cls) -> set[str]:
         """Methods whose money must arrive before the seller may start handling."""
-        return {cls.CARD, cls.BANK_TRANSFER, cls.WALLET}
+        return {cls.CARD, cls.BANK_TRANSFER, cls.WALLET, cls.PAYMENT_LINK}
+
+    @classmethod
+    def manual(cls) -> set[str]:
+        """Money that reaches the seller outside the marketplace: the seller registers it («Registrar pago»)."""
+        return {cls.BANK_TRANSFER, cls.PAYMENT_LINK, cls.CASH_ON_DELIVERY, cls.CASH}
+
+    @classmethod
+    def collected_on_delivery(cls) -> set[str]:
+        """Cash the seller collects when handing over the parcel («Entregar» asks how much)."""
+        return {cls.CASH_ON_DELIVERY, cls.CASH}
+
+    @classmethod
+    def with_payment_window(cls) -> set[str]:
+        """Prepaid methods the buyer pays by hand: unpaid past the contract's window, the order is canceled."""
+        return {cls.BANK_TRANSFER, cls.PAYMENT_LINK}
 
 
 class PaymentStatus(models.TextChoices):
+    """A copy of what payments.ledger.payment_status_of() derives from the ledger; written by payments alone."""
+
     PENDING = "pending", _("Pendiente")
+    PARTIALLY_PAID = "partially_paid", _("Pagado parcialmente")
     PAID = "paid", _("Pagado")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Reembolsado parcialmente")
     REFUNDED = "refunded", _("Reembolsado")
+    EXPIRED = "expired", _("Vencido")
+
+
+def awaits_payment(order: "Order") -> bool:
+    """The one rule: a prepaid order not (yet) fully paid cannot be handled, and its handling clock is stopped.
+
+    AWAITS_PAYMENT_SQL and awaits_payment_q() say the same for the sweep's SQL and for querysets.
+    """
+    return (
+        order.status == Status.PENDING_HANDLING
+        and order.payment_method in PaymentMethod.prepaid()
+        and order.payment_status != PaymentStatus.PAID
+    )
+
+
+def awaits_payment_q(prefix: str = "") -> Q:
+    return Q(
+        **{
+            f"{prefix}status": Status.PENDING_HANDLING,
+            f"{prefix}payment_method__in": sorted(PaymentMethod.prepaid()),
+        }
+    ) & ~Q(**{f"{prefix}payment_status": PaymentStatus.PAID})
+
+
+# for raw SQL over orders_order aliased `o` (the deadline sweep)
+AWAITS_PAYMENT_SQL = (
+    "(o.status = 'pending_handling' AND o.payment_method IN ({methods}) AND o.payment_status <> 'paid')".format(
+        methods=", ".join(f"'{method}'" for method in sorted(PaymentMethod.prepaid()))
+    )
+)
+
+
+class Channel(models.TextChoices):
+    """Where the sale was made: the marketplace's feed, or the seller itself (phone, store)."""
+
+    MARKETPLACE = "marketplace", _("Marketplace")
+    DIRECT = "direct", _("Venta directa")
+
+    @classmethod
+    def penalized(cls) -> tuple[str, ...]:
+        """Channels whose orders answer to the marketplace's contract: its deadlines, warnings and penalties.
+
+        The one home of that rule: `Order.penalties_apply`, `PENALTIES_APPLY` (querysets) and
+        `penalties_apply_sql()` (the sweep's SQL) all read it.
+        """
+        return (cls.MARKETPLACE,)
+
+
+# the same rule for querysets and for raw SQL over orders_order
+PENALTIES_APPLY = Q(channel__in=Channel.penalized())
+
+
+def penalties_apply_sql(alias: str) -> str:
+    # the channel codes are constants of this module, never input
+    return "{alias}.channel IN ({codes})".format(
+        alias=alias, codes=", ".join(f"'{code}'" for code in Channel.penalized())
+    )
 
 
 class DeliveryMethod(models.TextChoices):
@@ -55,7 +134,15 @@ class DeliveryMethod(models.TextChoices):
 
 class Order(models.Model):
     seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="orders")
-    site = models.ForeignKey(MarketplaceSite, on_delete=models.PROTECT, related_name="orders")
+    # a direct sale (channel «Venta directa») happens on no site of the marketplace
+    site = models.ForeignKey(MarketplaceSite, on_delete=models.PROTECT, related_name="orders", null=True, blank=True)
+    channel = models.CharField(
+        _("canal"),
+        max_length=16,
+        choices=Channel.choices,
+        default=Channel.MARKETPLACE,
+        db_default=Channel.MARKETPLACE,
+    )
     number = models.CharField(_("número"), max_length=40)
     external_id = models.CharField(_("id externo"), max_length=80)
     placed_at = models.DateTimeField(_("fecha de compra"))
@@ -88,9 +175,10 @@ class Order(models.Model):
     payment_method = models.CharField(
         _("forma de pago"), max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.CARD
     )
+    # written by payments alone, from the ledger, in the transaction of each ledger row
     payment_status = models.CharField(
         _("estado del pago"),
-        max_length=16,
+        max_length=20,
         choices=PaymentStatus.choices,
         default=PaymentStatus.PAID,
     )
@@ -125,6 +213,17 @@ class Order(models.Model):
         ordering = ["-placed_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["site", "number"], name="order_unique_site_number"),
+            # a direct sale has no site: its number (V-000123) is unique within the seller instead
+            models.UniqueConstraint(
+                fields=["seller", "number"],
+                condition=Q(channel="direct"),
+                name="order_unique_direct_seller_number",
+            ),
+            models.CheckConstraint(
+                condition=(Q(channel="marketplace") & Q(site__isnull=False))
+                | (Q(channel="direct") & Q(site__isnull=True)),
+                name="order_site_matches_channel",
+            ),
             # the marketplace feed may resend an order: this makes intake idempotent
             models.UniqueConstraint(fields=["site", "external_id"], name="order_unique_site_external_id"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="order_status_valid"),
@@ -150,6 +249,8 @@ class Order(models.Model):
             models.Index(fields=["seller", "-placed_at", "-id"], name="order_seller_placed_idx"),
             models.Index(fields=["seller", "status", "-placed_at", "-id"], name="order_seller_status_placed_idx"),
             models.Index(fields=["seller", "number"], name="order_seller_number_idx"),
+            # the list's channel filter (?channel=direct): a seller's few direct sales among many
+            models.Index(fields=["seller", "channel", "-placed_at", "-id"], name="order_seller_channel_idx"),
             # the deadline sweep reads only pending orders, by deadline
             models.Index(
                 fields=["handling_deadline"],
@@ -165,6 +266,16 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.number}"
+
+    @property
+    def penalties_apply(self) -> bool:
+        """Whether the marketplace's deadlines and penalties bind this order (not a direct sale)."""
+        return self.channel in Channel.penalized()
+
+    @property
+    def origin_label(self) -> str:
+        """Where it was sold: the marketplace site's name, or «Venta directa»."""
+        return self.site.name if self.site_id else str(Channel(self.channel).label)
 
     @property
     def buyer_document_display(self) -> str:
@@ -252,6 +363,24 @@ class IntegrationCredential(models.Model):
         raw_key = raw_key or f"int_{secrets.token_urlsafe(32)}"
         credential = cls.objects.create(name=name, key_prefix=raw_key[:8], key_digest=hash_credential(raw_key))
         return credential, raw_key
+
+
+class DirectOrderSequence(models.Model):
+    """The last number given to a seller's direct sales (V-000001, V-000002, …).
+
+    Taken by one upsert in the transaction that creates the order (orders.services.next_direct_number):
+    concurrent sales of a seller queue on this row, and a rolled-back sale gives its number back.
+    """
+
+    seller = models.OneToOneField(Seller, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("numeración de ventas directas")
+        verbose_name_plural = _("numeraciones de ventas directas")
+
+    def __str__(self) -> str:
+        return f"{self.seller_id}: {self.last_number}"
 
 
 class OrderStatusCount(models.Model):

@@ -4,13 +4,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.services import FEED, ensure_skus
 from core.errors import Conflict, ValidationFailed
 from orders.models import DocumentType, Order, OrderLine, PaymentStatus
-from orders.workflow import order_created, record_event
+from orders.workflow import order_created, order_received, record_event
 from sellers.models import Contract, MarketplaceSite, Seller
 
 DOCUMENT_PATTERNS = {DocumentType.DNI: (8, 8), DocumentType.RUC: (11, 11)}
@@ -57,6 +58,25 @@ def validate_buyer_document(*, document_type: str, number: str) -> None:
 
 
 OLDEST_ORDER_AGE = timedelta(days=365)
+DIRECT_NUMBER_PREFIX = "V-"
+
+
+def next_direct_number(*, seller: Seller) -> str:
+    """The seller's next direct-sale number, «V-000123». Call it inside the transaction that creates the order.
+
+    One upsert takes the number and locks the seller's sequence row until that transaction ends:
+    two sales made at once get consecutive numbers, and a rolled-back sale gives its number back.
+    """
+    assert transaction.get_connection().in_atomic_block, "next_direct_number needs a transaction"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO orders_directordersequence (seller_id, last_number) VALUES (%s, 1) "
+            "ON CONFLICT (seller_id) DO UPDATE SET last_number = orders_directordersequence.last_number + 1 "
+            "RETURNING last_number",
+            [seller.pk],
+        )
+        (number,) = cursor.fetchone()
+    return f"{DIRECT_NUMBER_PREFIX}{number:06d}"
 
 
 def receive_order(*, seller: Seller, site: MarketplaceSite, data: OrderInput) -> tuple[Order, bool]:
@@ -123,6 +143,9 @@ def receive_order(*, seller: Seller, site: MarketplaceSite, data: OrderInput) ->
                 for line in data.lines
             )
             record_event(order=order, kind="received", to_status=order.status, payload={"site": site.code})
+            # a SKU the seller never listed appears on its Stock page with 0 on hand, moved by the feed
+            ensure_skus(seller=seller, names={line.sku: line.name for line in data.lines}, actor=FEED, order=order)
+            order_received.send(sender=Order, order=order, paid=data.payment_status == PaymentStatus.PAID)
             transaction.on_commit(
                 lambda: order_created.send(sender=Order, order_id=order.pk, seller_id=seller.pk),
                 robust=True,

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "fulfillment",
     "evidence",
     "disputes",
+    "payments",
+    "sales",
     "notifications",
     "api",
     "dashboard",
@@ -217,6 +219,8 @@ CONTRACT_DEFAULTS = {
     "penalty_currency": os.environ.get("CONTRACT_PENALTY_CURRENCY", "PEN"),
     "penalty_clause": os.environ.get("CONTRACT_PENALTY_CLAUSE", "19"),
     "max_delivery_attempts": int(os.environ.get("CONTRACT_MAX_DELIVERY_ATTEMPTS", "3")),
+    # a bank-transfer or payment-link order unpaid this long after the purchase is canceled by beat
+    "payment_window": timedelta(hours=int(os.environ.get("CONTRACT_PAYMENT_HOURS", "72"))),
 }
 
 # The deadline sweep commits every this many penalties (a killed worker loses at most one batch).
@@ -232,6 +236,12 @@ EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(
 # Django's own request-body cap must let a full evidence file (plus form fields) through.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Stock: "stock bajo" when a SKU's available units are at most its own threshold or, without one,
+# this default; a bulk upload (CSV/XLSX) is at most this large and this many rows.
+STOCK_LOW_THRESHOLD = int(os.environ.get("STOCK_LOW_THRESHOLD", "5"))
+STOCK_UPLOAD_MAX_BYTES = int(os.environ.get("STOCK_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+STOCK_UPLOAD_MAX_ROWS = int(os.environ.get("STOCK_UPLOAD_MAX_ROWS", "50000"))
 
 # --- E-mail -----------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -327,6 +337,16 @@ SPECTACULAR_SETTINGS = {
         "CancellationRequestStatusEnum": "disputes.models.RequestStatus",
         "DisputePartyEnum": "disputes.models.Party",
         "DisputeResolutionEnum": "disputes.models.Resolution",
+        "ReasonEnum": "evidence.models.AttemptReason",
+        "StockMovementReasonEnum": "catalog.models.MovementReason",
+        "StockActorKindEnum": "catalog.models.ActorKind",
+        "EvidenceKindEnum": "evidence.models.EvidenceKind",
+        "PaymentMethodEnum": "orders.models.PaymentMethod",
+        "PaymentStatusEnum": "orders.models.PaymentStatus",
+        "PaymentKindEnum": "payments.models.Kind",
+        "PaymentEntryStatusEnum": "payments.models.EntryStatus",
+        "IntakePaymentStatusEnum": "api.serializers.INTAKE_PAYMENT_STATUS_CHOICES",
+        "FeedPaymentStatusEnum": "api.payments.FEED_STATUS_CHOICES",
     },
 }
 

@@ -99,6 +99,7 @@ default_late_shipping_penalty_value = contract_default("late_shipping_penalty_va
 default_penalty_currency = contract_default("penalty_currency")
 default_penalty_clause = contract_default("penalty_clause")
 default_max_delivery_attempts = contract_default("max_delivery_attempts")
+default_payment_window = contract_default("payment_window")
 
 
 class PenaltyKind(models.TextChoices):
@@ -146,6 +147,11 @@ class Contract(models.Model):
     max_delivery_attempts = models.PositiveSmallIntegerField(
         _("intentos de entrega antes de devolver"), default=default_max_delivery_attempts
     )
+    payment_window = models.DurationField(
+        _("plazo de pago (transferencia, link de pago)"),
+        default=default_payment_window,
+        help_text=_("Una orden sin pagar pasado este plazo desde la compra se cancela: «Pago no recibido»."),
+    )
     signed_at = models.DateField(_("firmado el"), null=True, blank=True)
 
     class Meta:
@@ -169,6 +175,9 @@ class Contract(models.Model):
                 name="contract_percent_penalty_at_most_100",
             ),
             models.CheckConstraint(condition=Q(max_delivery_attempts__gte=1), name="contract_attempts_at_least_1"),
+            models.CheckConstraint(
+                condition=Q(payment_window__gt=timedelta(0)), name="contract_payment_window_positive"
+            ),
         ]
 
     def __str__(self) -> str:

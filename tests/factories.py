@@ -5,8 +5,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from catalog.models import StockItem
-from orders.models import Order, OrderLine, Status
+from catalog.models import ActorKind, MovementReason, StockItem, StockMovement
+from orders.models import Order, OrderLine, PaymentStatus, Status
 from sellers.models import Contract, MarketplaceSite, Membership, Role, Seller
 
 DEFAULT_PASSWORD = "secreto-123"
@@ -70,12 +70,29 @@ class StockItemFactory(factory.django.DjangoModelFactory):
     quantity_on_hand = 10
     quantity_reserved = 0
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # with its opening movement, as catalog.services.create_sku makes it: quantities = sum of movements
+        item = super()._create(model_class, *args, **kwargs)
+        StockMovement.objects.create(
+            seller_id=item.seller_id,
+            stock_item=item,
+            reason=MovementReason.OPENING,
+            delta_on_hand=item.quantity_on_hand,
+            delta_reserved=item.quantity_reserved,
+            on_hand_after=item.quantity_on_hand,
+            reserved_after=item.quantity_reserved,
+            actor_kind=ActorKind.SYSTEM,
+        )
+        return item
+
 
 class OrderFactory(factory.django.DjangoModelFactory):
     """An order straight in the database (tests of later states set `status` and timestamps)."""
 
     class Meta:
         model = Order
+        skip_postgeneration_save = True
 
     seller = factory.SubFactory(SellerFactory)
     site = factory.SubFactory(SiteFactory)
@@ -95,6 +112,14 @@ class OrderFactory(factory.django.DjangoModelFactory):
     total = Decimal("100.00")
     status = Status.PENDING_HANDLING
     handling_deadline = factory.LazyAttribute(lambda o: o.placed_at + timedelta(hours=24))
+
+    @factory.post_generation
+    def ledger(order, create, extracted, **kwargs):
+        # an order stored as paid has its payment in the ledger, as intake records it
+        if create and order.payment_status == PaymentStatus.PAID and order.total > 0:
+            from payments.services import record_paid_at_intake
+
+            record_paid_at_intake(order=order)
 
 
 class OrderLineFactory(factory.django.DjangoModelFactory):
@@ -158,3 +183,21 @@ def order_in_status(status: str, *, seller, actor, evidence_url: str | None = No
     order.refresh_from_db()
     assert order.status == status
     return order
+
+
+def manual_order(*, seller, actor, sku: str | None = None, quantity: int = 1, on_hand: int = 10, **fields) -> Order:
+    """A direct sale («Venta directa») made through the real service, of one SKU the seller has."""
+    from sales.services import ManualLine, ManualOrderInput, create_manual_order
+
+    item = StockItemFactory(seller=seller, quantity_on_hand=on_hand, **({"sku": sku} if sku else {}))
+    data = {
+        "buyer_full_name": "Rosa Quispe Mamani",
+        "buyer_document_type": "dni",
+        "buyer_document_number": "45781236",
+        "buyer_phone": "987654321",
+        "payment_method": "cash",
+        "delivery_method": "pickup_point",
+        "lines": [ManualLine(sku=item.sku, quantity=quantity, unit_price=Decimal("25.00"))],
+        **fields,
+    }
+    return create_manual_order(seller=seller, actor=actor, data=ManualOrderInput(**data))

@@ -23,6 +23,8 @@ class PageClock:
     @property
     def penalty_text(self) -> str:
         # the selector's sentence with the amount localised; its `text` and `late_preview` read it from here
+        if not self._clock.penalties_apply:
+            return self._clock.penalty_text
         return _("penalidad %(amount)s por cláusula %(clause)s") % {
             "amount": format_money(self._clock.amount, self._clock.currency, short=True),
             "clause": self._clock.clause,

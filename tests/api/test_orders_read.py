@@ -11,6 +11,7 @@ from tests.factories import OrderFactory, OrderLineFactory
 LIST_FIELDS = {
     "id",
     "number",
+    "channel",
     "site",
     "placed_at",
     "buyer_full_name",
@@ -20,6 +21,8 @@ LIST_FIELDS = {
     "status_display",
     "handling_deadline",
     "payment_method",
+    "payment_status",
+    "payment_status_display",
     "logistics_mode",
     "allowed_actions",
     "sla",

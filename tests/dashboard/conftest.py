@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from catalog.models import StockUpload
 from disputes.models import Cancellation
 from fulfillment.models import Shipment
 from orders.models import Order, Status
@@ -47,6 +48,10 @@ def snapshot(order: Order) -> tuple:
         order.delivery_evidence.count(),
         Shipment.objects.filter(order=order).exists(),
         Cancellation.objects.filter(order=order).exists(),
+        list(order.seller.stock_items.order_by("pk").values_list("pk", "quantity_on_hand", "updated_at")),
+        list(StockUpload.objects.filter(seller=order.seller).values_list("pk", "status")),
+        order.payment_status,
+        list(order.payments.values_list("pk", "amount")),
     )
 
 

@@ -34,6 +34,8 @@ def test_another_sellers_ids_are_404_and_change_nothing(client_a, other_seller, 
         "attempt_id": attempt_b.pk if attempt_b else 999_999,
         **dispute_ids_of(order_b),
         "penalty_id": penalty_of(order_b),
+        **stock_ids_of(order_b, other_owner),
+        "payment_id": payment_of(order_b),
     }
     unknown = set(pattern.pattern.converters) - set(ids)
     assert not unknown, f"teach this test the id kind(s) {unknown} of route {pattern.name}"
@@ -52,6 +54,31 @@ def test_another_sellers_ids_are_404_and_change_nothing(client_a, other_seller, 
     assert set(answers) <= {404, 405}
     assert 404 in answers
     assert snapshot(order_b) == before
+
+
+def stock_ids_of(order, user) -> dict:
+    """B's SKU of the order, and B's pending stock upload that would set it to 0: the stock routes' ids."""
+    from catalog.models import StockItem, StockUpload, StockUploadRow
+
+    item = StockItem.objects.get(seller=order.seller, sku=order.lines.first().sku)
+    upload = StockUpload.objects.create(seller=order.seller, created_by=user, filename="b.csv", row_count=1)
+    StockUploadRow.objects.create(upload=upload, line=2, sku=item.sku, quantity=0)
+    return {"item_id": item.pk, "upload_id": upload.pk}
+
+
+def payment_of(order) -> int:
+    """A ledger row of B's order with a supporting document: the payment routes' id."""
+    from django.core.files.base import ContentFile
+
+    from payments.models import Payment
+
+    payment = Payment(
+        seller=order.seller, order=order, kind="refund", method=order.payment_method, amount=1, effect=-1,
+        currency="PEN", reference="R-1", source="operator", document_content_type="image/png",
+    )  # fmt: skip
+    payment.document.save("voucher.png", ContentFile(png_upload().read()), save=False)
+    payment.save(force_insert=True)
+    return payment.pk
 
 
 def penalty_of(order) -> int:

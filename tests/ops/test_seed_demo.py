@@ -140,7 +140,10 @@ def test_the_demo_has_two_sites_two_sellers_with_people_and_orders_in_every_stat
     for seller in sellers:
         statuses = Counter(Order.objects.filter(seller=seller).values_list("status", flat=True))
         assert set(statuses) == set(Status.values), statuses
-        assert sum(statuses.values()) == 50
+        assert sum(statuses.values()) == 51
+        # 50 from the marketplace, and one manual order («Venta directa») taken by phone or in the store
+        assert Order.objects.filter(seller=seller, channel="marketplace").count() == 50
+        assert Order.objects.filter(seller=seller, channel="direct", site=None, number="V-000001").count() == 1
         assert sorted(Membership.objects.filter(seller=seller).values_list("role", flat=True)) == ["owner", "staff"]
     # every order's status was reached by events, as the workflow writes them
     for order in Order.objects.exclude(status=Status.PENDING_HANDLING):
@@ -156,6 +159,21 @@ def test_the_demo_has_two_sites_two_sellers_with_people_and_orders_in_every_stat
     assert DEMO_INTEGRATION_KEY in output
 
 
+def test_each_seller_has_a_manual_order_one_already_paid():
+    seed()
+    direct = {order.seller.tax_id: order for order in Order.objects.filter(channel="direct").select_related("seller")}
+    andina, costa = direct[SELLERS[0].tax_id], direct[SELLERS[1].tax_id]
+    # Andina's was paid at the counter («Pago ya procesado»); Costa's waits for a bank transfer
+    assert (andina.payment_method, andina.payment_status, andina.delivery_method) == ("cash", "paid", "pickup_point")
+    assert (costa.payment_method, costa.payment_status) == ("bank_transfer", "pending")
+    for order in (andina, costa):
+        assert order.status == Status.PENDING_HANDLING
+        created = order.events.get(kind="created_manually")
+        assert created.actor is not None and order.placed_at <= created.created_at <= timezone.now()
+    assert andina.events.filter(kind="payment_registered").count() == 1
+    assert not Penalty.objects.filter(order__channel="direct").exists()
+
+
 def test_some_pending_orders_are_overdue_some_due_soon_and_some_lack_stock():
     seed()
     now = timezone.now()
@@ -164,7 +182,10 @@ def test_some_pending_orders_are_overdue_some_due_soon_and_some_lack_stock():
     assert pending.filter(handling_deadline__gte=now, handling_deadline__lt=now + timezone.timedelta(hours=6)).exists()
     placed = list(Order.objects.values_list("placed_at", flat=True))
     assert min(placed) >= now - timezone.timedelta(days=10)
-    assert all(order.buyer_document_number.isdigit() and len(order.buyer_document_number) == 8 for order in pending)
+    assert all(
+        order.buyer_document_number.isdigit() and len(order.buyer_document_number) == 8
+        for order in pending.filter(channel="marketplace")
+    )
     # "Iniciar manejo" is refused for the orders whose SKU is short
     refused = 0
     for order in pending.select_related("seller"):

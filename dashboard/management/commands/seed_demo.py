@@ -1,4 +1,5 @@
-"""Demo data for `make run`: two sites, two sellers with their people, stock and ~50 orders each.
+"""Demo data for `make run`: two sites, two sellers with their people, stock and ~50 orders each
+(and a manual order, «Venta directa», each: dashboard/management/demo_manual_orders.py).
 
 Every order is moved by the real services, each action taken at a moment of the order's own past
 (between its purchase and now), so timelines, deadlines and penalties read like a real history:
@@ -27,6 +28,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from catalog.models import StockItem
+from dashboard.management.demo_manual_orders import seed_manual_orders
 from disputes.models import ReasonCode
 from disputes.services import cancel_order
 from evidence.models import DeliveryEvidence, EvidenceKind, ReviewState
@@ -212,6 +214,7 @@ class Command(BaseCommand):
                 self.notifications(orders)
                 self.evidence_reviews(seller, [Order.objects.get(pk=o.pk) for o in orders], owner, rng)
                 self.disputes(seller, orders, owner, rng)
+                seed_manual_orders(seller=seller, owner=owner, staff=staff, now=self.now, at=self.at)
         finally:
             order_created.connect(enqueue_new_order_notice)
         self.deadlines()
