@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, disputes, evidence, intake, orders, payments, penalties, stock
+from api import auth, disputes, evidence, intake, members, orders, payments, penalties, stock
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("auth/logout/", auth.LogoutView.as_view(), name="api-logout"),
     path("auth/tokens/", auth.DeviceTokenListView.as_view(), name="api-tokens"),
     path("auth/tokens/<str:token_key>/", auth.DeviceTokenDetailView.as_view(), name="api-token-detail"),
+    path("members/", members.MemberListView.as_view(), name="api-members"),
+    path("members/<id:membership_id>/", members.MemberDetailView.as_view(), name="api-member-detail"),
     path("orders/", orders.OrderListView.as_view(), name="api-orders"),
     path("orders/counts/", orders.OrderCountsView.as_view(), name="api-order-counts"),
     path("orders/<id:order_id>/", orders.OrderDetailView.as_view(), name="api-order-detail"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard import disputes, manual_orders, payments, penalties, stock, views
+from dashboard import disputes, manual_orders, payments, penalties, stock, team, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -47,4 +47,9 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("seller/switch/", views.switch_seller, name="switch_seller"),
+    path("team/", team.team_page, name="team"),
+    path("team/invite/", team.invite_view, name="team_invite"),
+    path("team/<id:membership_id>/", team.member_update_view, name="team_member"),
+    path("team/<id:membership_id>/remove/", team.member_remove_view, name="team_member_remove"),
+    path("team/devices/<str:token_key>/revoke/", team.device_revoke_view, name="team_device_revoke"),
 ]

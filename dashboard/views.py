@@ -34,6 +34,7 @@ from payments.selectors import order_payments
 from payments.services import deliver_and_collect
 from sellers.middleware import SESSION_SELLER_KEY
 from sellers.models import LogisticsMode
+from sellers.permissions import PERMISSIONS, has_permission, refusal_message
 from sellers.selectors import memberships_of
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -50,6 +51,29 @@ def member_required(view: Callable) -> Callable:
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
+
+
+def requires(permission: str) -> Callable[[Callable], Callable]:
+    """A member whose role (or grants) allow `permission` (sellers.permissions); anyone else gets a
+    403 page naming what is missing. Buttons are hidden too (`can` in templates), but this is the rule.
+
+        @requires("manage_members")
+        def team_page(request): ...
+    """
+    if permission not in PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not has_permission(request.membership, permission):
+                context = {"message": refusal_message(request.membership, permission), "permission": permission}
+                return render(request, "dashboard/forbidden.html", context, status=403)
+            return view(request, *args, **kwargs)
+
+        return member_required(wrapper)
+
+    return decorator
 
 
 def sentence(text) -> str:

@@ -22,7 +22,7 @@ from fulfillment.models import Penalty, Shipment
 from notifications.models import Notification
 from orders.models import Order, OrderEvent, Status
 from payments.models import Payment
-from sellers.models import DeviceToken
+from sellers.models import DeviceToken, Membership, MembershipEvent
 from tests.factories import (
     MembershipFactory,
     OrderFactory,
@@ -151,9 +151,10 @@ def tenant_objects(seller, user, *, base: int | None) -> dict[str, list]:
     )  # fmt: skip
     payment.document.save("voucher.png", ContentFile(PNG_PIXEL), save=False)
     payment.save(force_insert=True)
+    member = MembershipFactory(seller=seller, role="staff", user=UserFactory(), **pk(52))  # a teammate
     return {
         "id": [pending.pk, shipped.pk, item.pk, shipment.pk, evidence.pk, photo.pk, event.pk, notification.pk]
-        + [penalty.pk]
+        + [penalty.pk, member.pk]
         + [attempt.pk]
         + [dispute.pk, attachment.pk]
         + [upload.pk]
@@ -179,6 +180,10 @@ def snapshot(seller) -> dict:
         "stock_movements": StockMovement.objects.filter(seller=seller).count(),
         "stock_uploads": list(StockUpload.objects.filter(seller=seller).values_list("pk", "status")),
         "tokens": DeviceToken.objects.filter(user__memberships__seller=seller).count(),
+        "members": list(
+            Membership.all_objects.filter(seller=seller).order_by("pk").values_list("pk", "role", "removed_at")
+        ),
+        "member_events": MembershipEvent.objects.filter(seller=seller).count(),
         "payments": list(Payment.objects.filter(seller=seller).values_list("pk", "amount")),
         "payment_status": list(orders.order_by("pk").values_list("pk", "payment_status", "handling_deadline")),
     }

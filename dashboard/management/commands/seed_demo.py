@@ -25,6 +25,7 @@ from unittest import mock
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import StockItem
@@ -43,6 +44,7 @@ from orders.services import LineInput, OrderInput, receive_order
 from orders.workflow import order_created
 from payments.services import deliver_and_collect
 from sellers.models import Contract, LogisticsMode, MarketplaceSite, Membership, Role, Seller
+from sellers.services import change_member, invite_member, remove_member
 
 DEMO_PASSWORD = "demo1234"
 DEMO_INTEGRATION_KEY = "int_demo_key_do_not_use_in_production"
@@ -217,6 +219,7 @@ class Command(BaseCommand):
                 self.evidence_reviews(seller, [Order.objects.get(pk=o.pk) for o in orders], owner, rng)
                 self.disputes(seller, orders, owner, rng)
                 seed_manual_orders(seller=seller, owner=owner, staff=staff, now=self.now, at=self.at)
+                self.team(spec, seller, owner)
         finally:
             order_created.connect(enqueue_new_order_notice)
         self.deadlines()
@@ -579,6 +582,27 @@ class Command(BaseCommand):
                     reference=f"DEMO-DSP-{ready.number}",
                 )
 
+    def team(self, spec: DemoSeller, seller: Seller, owner) -> None:
+        """«Equipo»: the staff member stays staff (andina-staff without grants; costa's owner let
+        costa-staff appeal penalties), a former helper was removed last week (history), and an
+        invitation sent yesterday is still pending."""
+        domain = spec.evidence_host.split(".", 1)[1]
+        links = {
+            "accept_url": lambda uid, token: f"http://localhost:8000{reverse('accept_invitation', args=[uid, token])}",
+            "login_url": "http://localhost:8000/accounts/login/",
+        }
+        staff = Membership.objects.get(seller=seller, role=Role.STAFF)
+        if spec.index == 2:
+            with self.at(self.now - timedelta(days=6)):
+                change_member(seller=seller, actor=owner, membership_id=staff.pk, grants=["appeal_penalties"])
+        former = self.user(f"{spec.owner[0]}-temporal", "Pedro", "Salas Ríos")
+        with self.at(self.now - timedelta(days=9)):
+            helper, _created = invite_member(seller=seller, actor=owner, email=former.email, **links)
+        with self.at(self.now - timedelta(days=7)):
+            remove_member(seller=seller, actor=owner, membership_id=helper.pk)
+        with self.at(self.now - timedelta(hours=20)):
+            invite_member(seller=seller, actor=owner, email=f"nuevo.ingreso@{domain}", **links)
+
     def read_older_notices(self) -> None:
         """The members read their notices as they came; only the newest few of each are still unread."""
         rng = random.Random("read")
@@ -603,6 +627,9 @@ class Command(BaseCommand):
             by_status = ", ".join(f"{Status(s).label}: {counts.get(s, 0)}" for s in Status.values)
             out.write(f"{seller.name} (RUC {seller.tax_id}): {by_status}")
             out.write(f"  logins: {spec.owner[0]} (propietario), {spec.staff[0]} (personal) / {DEMO_PASSWORD}")
+            pending = Membership.team.filter(seller=seller, invitation_expires_at__isnull=False)
+            for invitation in pending.select_related("user"):
+                out.write(f"  invitación pendiente: {invitation.user.email}")
         out.write(f"Operador (admin): operador / {DEMO_PASSWORD}")
         out.write(f"Clave de integración demo (API de ingreso): {DEMO_INTEGRATION_KEY}")
         out.write(self.style.SUCCESS("Datos de demostración listos."))
