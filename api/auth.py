@@ -17,10 +17,13 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from api.authentication import DeviceTokenAuthentication
+from api.orders import SELLER_PARAMETER
+from api.permissions import IsSellerMember
 from api.serializers import DeviceTokenSerializer, TokenRequestSerializer, TokenResponseSerializer
 from core.errors import NotFound, ValidationFailed
 from sellers.models import DeviceToken
 from sellers.selectors import memberships_of
+from sellers.services import revoke_member_device
 
 
 def live_tokens_of(*, user) -> QuerySet[DeviceToken]:
@@ -112,10 +115,18 @@ class DeviceTokenDetailView(GenericAPIView):
 
     @extend_schema(
         operation_id="auth_tokens_destroy",
-        summary="Revoke one of the user's device tokens",
-        parameters=[OpenApiParameter("token_key", str, OpenApiParameter.PATH)],
+        summary="Revoke one of the user's device tokens, or (owners) a device of any member of the seller",
+        description="An owner (permission `manage_devices_of_all_members`) revokes any live member's device "
+        "(`GET /api/v1/members/` lists them); anyone else only their own: 403 for another member's.",
+        parameters=[OpenApiParameter("token_key", str, OpenApiParameter.PATH), SELLER_PARAMETER],
         responses={204: None},
     )
     def delete(self, request, token_key: str):
-        revoke_device_token(user=request.user, token_key=token_key)
+        try:
+            revoke_device_token(user=request.user, token_key=token_key)
+        except NotFound:
+            # not one of the user's own: an owner may revoke a member's device of the request's seller
+            if not IsSellerMember().has_permission(request, self):
+                raise
+            revoke_member_device(seller=request.seller, actor=request.user, token_key=token_key)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from orders.models import Channel, Order, Status
-from orders.selectors import SORT_DEADLINE, order_list
+from orders.models import Channel, Order, PaymentStatus, Status
+from orders.selectors import PAYMENT_AWAITING, PAYMENT_COD_UNPAID, SORT_DEADLINE, order_list
 
 
 class DateOrDateTimeField(forms.Field):
@@ -81,6 +81,15 @@ class OrderFilter(django_filters.FilterSet):
         method="_handled_by_selector",
         help_text="«Vence pronto»: only orders whose open deadline falls within the contract's warning lead time.",
     )
+    payment = django_filters.ChoiceFilter(
+        choices=[
+            (PAYMENT_COD_UNPAID, "delivered cash-on-delivery orders whose cash is not registered"),
+            (PAYMENT_AWAITING, "prepaid orders waiting for their payment"),
+        ],
+        method="_handled_by_selector",
+        help_text="`cod_unpaid`: delivered, cash on delivery, not paid; `awaiting`: prepaid and not paid yet.",
+    )
+    payment_status = django_filters.ChoiceFilter(choices=PaymentStatus.choices, method="_handled_by_selector")
     sort = django_filters.ChoiceFilter(
         choices=[(SORT_DEADLINE, "closest deadline first")],
         method="_handled_by_selector",
@@ -89,7 +98,17 @@ class OrderFilter(django_filters.FilterSet):
 
     class Meta:
         model = Order
-        fields = ["status", "channel", "search", "placed_after", "placed_before", "due_soon", "sort"]
+        fields = [
+            "status",
+            "channel",
+            "search",
+            "placed_after",
+            "placed_before",
+            "due_soon",
+            "payment",
+            "payment_status",
+            "sort",
+        ]
 
     def _handled_by_selector(self, queryset, name, value):
         return queryset

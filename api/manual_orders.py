@@ -56,7 +56,12 @@ class ManualOrderSerializer(serializers.Serializer):
         "(a prepaid method cannot start handling until paid). Not allowed with `cash_on_delivery`.",
     )
     payment_reference = serializers.CharField(
-        max_length=80, required=False, allow_blank=True, default="", help_text="The payment's reference code, if any."
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The payment's reference code; with `payment_processed`, required for `bank_transfer` "
+        "and `payment_link`.",
     )
     # a ListField (not many=True) so the schema states minItems/maxItems
     lines = serializers.ListField(child=ManualOrderLineSerializer(), min_length=1, max_length=MAX_LINES)

@@ -23,6 +23,7 @@ from api.pagination import OrderCursorPagination
 from api.permissions import SELLER_HEADER, IsSellerMember
 from api.serializers import (
     CancelInputSerializer,
+    DeliverInputSerializer,
     EvidenceInputSerializer,
     EvidenceSerializer,
     EvidenceUploadSerializer,
@@ -44,6 +45,7 @@ from evidence.services import add_delivery_evidence, deliver
 from fulfillment.services import ship, start_handling
 from orders.models import Order
 from orders.selectors import order_detail, order_list, status_counts
+from payments.services import deliver_and_collect
 
 SELLER_PARAMETER = OpenApiParameter(
     SELLER_HEADER,
@@ -223,12 +225,25 @@ class ShipView(OrderActionView):
 
 
 class DeliverView(OrderActionView):
-    @_action_schema("orders_deliver", "«Entregar»: Enviada -> Entregada (needs delivery evidence)")
+    serializer_class = DeliverInputSerializer
+
+    @_action_schema(
+        "orders_deliver",
+        "«Entregar»: Enviada -> Entregada (needs delivery evidence); cash on delivery: the cash collected",
+        request=DeliverInputSerializer,
+    )
     def post(self, request, order_id: int):
         return super().post(request, order_id)
 
     def act(self, request, order_id):
-        deliver(order_id=order_id, seller=request.seller, actor=request.user)
+        data = _validated(DeliverInputSerializer, request)
+        deliver_and_collect(
+            order_id=order_id,
+            seller=request.seller,
+            actor=request.user,
+            deliver=lambda: deliver(order_id=order_id, seller=request.seller, actor=request.user),
+            cash_collected=data["cash_collected"] or None,
+        )
 
 
 class CancelView(OrderActionView):

@@ -8,10 +8,12 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.filters import DateOrDateTimeFilter
 from api.orders import IDEMPOTENCY_PARAMETER, SELLER_PARAMETER, SellerAPIView
+from api.permissions import requires
 from core.idempotency import run_idempotently
 from fulfillment.deadlines import appeal_penalty
 from fulfillment.models import Penalty, PenaltyRule, PenaltyStatus
@@ -80,6 +82,7 @@ class PenaltyCursorPagination(CursorPagination):
 
 
 class PenaltyListView(SellerAPIView, ListAPIView):
+    permission_classes = [IsAuthenticated, requires("view_penalties")]
     queryset = Penalty.objects.none()
     serializer_class = PenaltySerializer
     filterset_class = PenaltyFilter
@@ -99,6 +102,7 @@ class PenaltyListView(SellerAPIView, ListAPIView):
 
 
 class PenaltyAppealView(SellerAPIView):
+    permission_classes = [IsAuthenticated, requires("appeal_penalties")]
     queryset = Penalty.objects.none()
     parser_classes = [JSONParser]
     serializer_class = AppealInputSerializer
@@ -106,6 +110,7 @@ class PenaltyAppealView(SellerAPIView):
     @extend_schema(
         operation_id="penalties_appeal",
         summary="Appeal a raised penalty with a text (raised -> appealed)",
+        description="Owners, and staff the owner granted `appeal_penalties`; anyone else gets 403 `permission_denied`.",
         request=AppealInputSerializer,
         responses={200: PenaltySerializer},
         parameters=[SELLER_PARAMETER, IDEMPOTENCY_PARAMETER],

@@ -17,6 +17,8 @@ from evidence.models import AttemptReason, DeliveryAttempt, DeliveryEvidence, Ev
 from fulfillment.selectors import sla_clock
 from orders.models import DeliveryMethod, DocumentType, Order, OrderEvent, OrderLine, PaymentMethod, PaymentStatus
 from orders.workflow import SELLER_ACTIONS, allowed_actions, event_label
+from payments.models import Payment
+from payments.selectors import order_payments
 from sellers.models import MarketplaceSite, Seller
 
 # 12 digits with 2 decimals in the database: a larger total must be refused, not crash on insert
@@ -91,6 +93,7 @@ _SLA_SHAPE = SlaSerializer()
 class OrderListItemSerializer(serializers.ModelSerializer):
     site = serializers.CharField(source="site.code", allow_null=True, help_text="Null for a direct sale.")
     status_display = serializers.CharField(source="get_status_display")
+    payment_status_display = serializers.CharField(source="get_payment_status_display")
     allowed_actions = serializers.SerializerMethodField()
     sla = serializers.SerializerMethodField()
 
@@ -109,6 +112,8 @@ class OrderListItemSerializer(serializers.ModelSerializer):
             "status_display",
             "handling_deadline",
             "payment_method",
+            "payment_status",
+            "payment_status_display",
             "logistics_mode",
             "allowed_actions",
             "sla",
@@ -335,6 +340,63 @@ class OrderEventSerializer(serializers.ModelSerializer):
         return event_label(event.kind)
 
 
+class PaymentSerializer(serializers.ModelSerializer):
+    """One ledger row: a payment, a refund or a reversal of an earlier row (rows are never edited)."""
+
+    order_id = serializers.IntegerField()
+    order_number = serializers.CharField(source="order.number")
+    kind_display = serializers.CharField(source="get_kind_display")
+    status_display = serializers.CharField(source="get_status_display")
+    method_display = serializers.CharField(source="get_method_display")
+    source_display = serializers.CharField(source="get_source_display")
+    registered_by = serializers.CharField(source="created_by_label", help_text="The user, or `marketplace`/`system`.")
+    document_url = serializers.SerializerMethodField(help_text="The supporting document's download endpoint, or null.")
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "order_id",
+            "order_number",
+            "kind",
+            "kind_display",
+            "status",
+            "status_display",
+            "method",
+            "method_display",
+            "amount",
+            "effect",
+            "currency",
+            "reference",
+            "note",
+            "reverses",
+            "document_url",
+            "source",
+            "source_display",
+            "registered_by",
+            "created_at",
+        ]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_document_url(self, payment) -> str | None:
+        if not payment.document:
+            return None
+        url = reverse("api-payment-document", args=[payment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class PaymentSummarySerializer(serializers.Serializer):
+    received = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Payments less reversed ones.")
+    refunded = serializers.DecimalField(max_digits=12, decimal_places=2)
+    balance = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Still to be received.")
+    due_at = serializers.DateTimeField(
+        allow_null=True, help_text="Transfer / payment link with nothing paid: canceled («Pago no recibido») then."
+    )
+    can_register = serializers.BooleanField(help_text="«Registrar pago» is offered for this order.")
+    payments = PaymentSerializer(source="rows", many=True)
+
+
 class OrderDetailSerializer(OrderListItemSerializer):
     site_name = serializers.CharField(source="origin_label", help_text="The site's name, or «Venta directa».")
     buyer = BuyerSerializer(source="*")
@@ -349,13 +411,14 @@ class OrderDetailSerializer(OrderListItemSerializer):
     disputes = serializers.SerializerMethodField()
     on_hold_reason = serializers.CharField()
     events = OrderEventSerializer(many=True)
+    payment = serializers.SerializerMethodField(help_text="The order's ledger and what is still to be paid.")
 
     class Meta(OrderListItemSerializer.Meta):
         fields = [
             *OrderListItemSerializer.Meta.fields,
             "site_name",
             "external_id",
-            "payment_status",
+            "payment",
             "buyer",
             "shipping",
             "totals",
@@ -381,6 +444,11 @@ class OrderDetailSerializer(OrderListItemSerializer):
             return ShipmentSerializer(order.shipment).data
         except ObjectDoesNotExist:
             return None
+
+    @extend_schema_field(PaymentSummarySerializer)
+    def get_payment(self, order):
+        summary = order_payments(seller=order.seller, order=order)
+        return PaymentSummarySerializer(summary, context=self.context).data
 
     @extend_schema_field(CancellationSerializer(allow_null=True))
     def get_cancellation(self, order):
@@ -456,6 +524,17 @@ class EvidenceInputSerializer(_EvidenceFieldsSerializer):
     url = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class DeliverInputSerializer(serializers.Serializer):
+    cash_collected = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Cash on delivery: the amount collected, registered as its payment in the same transaction. "
+        "Empty: not collected (the order shows under `?payment=cod_unpaid`).",
+    )
+
+
 class CancelInputSerializer(serializers.Serializer):
     # the reasons are data (admin-managed); the service checks the code against the active ones
     cancellation_type = serializers.CharField(
@@ -473,6 +552,10 @@ class IntakeLineSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     quantity = serializers.IntegerField(min_value=1, max_value=100_000)
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
+
+
+# what the feed may say of an order's payment when it sends the order
+INTAKE_PAYMENT_STATUS_CHOICES = [(PaymentStatus.PENDING.value, "pending"), (PaymentStatus.PAID.value, "paid")]
 
 
 class IntakeOrderSerializer(serializers.Serializer):
@@ -500,7 +583,12 @@ class IntakeOrderSerializer(serializers.Serializer):
     shipping_reference = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     pickup_point_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
-    payment_status = serializers.ChoiceField(choices=PaymentStatus.choices, default=PaymentStatus.PAID)
+    payment_status = serializers.ChoiceField(
+        choices=INTAKE_PAYMENT_STATUS_CHOICES,
+        default=PaymentStatus.PAID,
+        help_text="`paid`: the marketplace collected it (recorded in the ledger); later changes go to "
+        "`/intake/orders/{external_id}/payments/`.",
+    )
     currency = serializers.RegexField(r"^[A-Z]{3}$", max_length=3, default="PEN")
     shipping_total = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0"), default=Decimal("0.00")

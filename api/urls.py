@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, disputes, evidence, intake, orders, penalties, stock
+from api import auth, disputes, evidence, intake, members, orders, payments, penalties, stock
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("auth/logout/", auth.LogoutView.as_view(), name="api-logout"),
     path("auth/tokens/", auth.DeviceTokenListView.as_view(), name="api-tokens"),
     path("auth/tokens/<str:token_key>/", auth.DeviceTokenDetailView.as_view(), name="api-token-detail"),
+    path("members/", members.MemberListView.as_view(), name="api-members"),
+    path("members/<id:membership_id>/", members.MemberDetailView.as_view(), name="api-member-detail"),
     path("orders/", orders.OrderListView.as_view(), name="api-orders"),
     path("orders/counts/", orders.OrderCountsView.as_view(), name="api-order-counts"),
     path("orders/<id:order_id>/", orders.OrderDetailView.as_view(), name="api-order-detail"),
@@ -22,6 +24,9 @@ urlpatterns = [
     path("evidence/<id:evidence_id>/", evidence.EvidenceDetailView.as_view(), name="api-evidence-detail"),
     path("orders/<id:order_id>/attempts/", evidence.DeliveryAttemptsView.as_view(), name="api-order-attempts"),
     path("attempts/<id:attempt_id>/photo/", evidence.AttemptPhotoView.as_view(), name="api-attempt-photo"),
+    path("orders/<id:order_id>/payments/", payments.OrderPaymentsView.as_view(), name="api-order-payments"),
+    path("payments/", payments.PaymentListView.as_view(), name="api-payments"),
+    path("payments/<id:payment_id>/document/", payments.PaymentDocumentView.as_view(), name="api-payment-document"),
     path("penalties/", penalties.PenaltyListView.as_view(), name="api-penalties"),
     path("penalties/<id:penalty_id>/appeal/", penalties.PenaltyAppealView.as_view(), name="api-penalty-appeal"),
     path("stock/", stock.StockListView.as_view(), name="api-stock"),
@@ -56,6 +61,11 @@ urlpatterns = [
         "intake/orders/<str:external_id>/disputes/",
         intake.IntakeDisputeView.as_view(),
         name="api-intake-disputes",
+    ),
+    path(
+        "intake/orders/<str:external_id>/payments/",
+        payments.IntakePaymentView.as_view(),
+        name="api-intake-payments",
     ),
     path(
         "intake/orders/<str:external_id>/disputes/messages/",

@@ -81,11 +81,11 @@ def seed_orders(*, total: int, overdue: int, sellers: int) -> None:
             """
             INSERT INTO sellers_contract (seller_id, handling_window, ship_by_window, warning_lead_time,
                 late_handling_penalty_kind, late_handling_penalty_value, late_shipping_penalty_kind,
-                late_shipping_penalty_value, penalty_currency, penalty_clause, max_delivery_attempts)
+                late_shipping_penalty_value, penalty_currency, penalty_clause, max_delivery_attempts, payment_window)
             SELECT id, interval '24 hours', interval '72 hours', interval '4 hours',
                    CASE WHEN mod(id, 2) = 0 THEN 'fixed' ELSE 'percent' END,
                    CASE WHEN mod(id, 2) = 0 THEN 50 ELSE 5 END,
-                   'percent', 10, 'PEN', '19', 3
+                   'percent', 10, 'PEN', '19', 3, interval '72 hours'
             FROM sellers_seller
             """
         )

@@ -40,6 +40,12 @@ def exception_handler(exc, context):
                 message = " ".join(non_field)
         else:
             message = " ".join(_flatten(detail)) or message
+    elif isinstance(exc, exceptions.Throttled):
+        # DRF has already set Retry-After from exc.wait (whole seconds: api.throttling rounds it up)
+        code = "throttled"
+        message = _("Demasiadas solicitudes. Vuelve a intentarlo en %(seconds)s segundos.") % {
+            "seconds": int(exc.wait or 1)
+        }
     elif isinstance(exc, exceptions.ParseError):
         code, message = "malformed", _("El cuerpo de la solicitud no es válido: %(detail)s") % {"detail": exc.detail}
     elif isinstance(exc, exceptions.APIException):
@@ -78,6 +84,8 @@ ERROR_DESCRIPTIONS = {
     "409": "Not allowed in the order's current state, or Idempotency-Key reused with another body.",
     "413": "File too large.",
     "415": "Unsupported file or body type.",
+    "429": "Too many requests: a sign-in lockout or this credential's rate; see Retry-After (seconds)"
+    " and RateLimit-Limit / RateLimit-Remaining / RateLimit-Reset.",
 }
 
 
@@ -106,7 +114,7 @@ def add_error_responses(result, generator, request, public):
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            codes = ["400", "401", "403", "404", "405", "406"]
+            codes = ["400", "401", "403", "404", "405", "406", "429"]
             if method in {"post", "put", "patch"}:
                 codes += ["409", "413", "415"]
             for code in codes:

@@ -26,6 +26,13 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class Forbidden(DomainError):
+    """Authenticated, but the person's role does not allow it; `fields.permission` names what is missing."""
+
+    status_code = 403
+    code = "permission_denied"
+
+
 class Conflict(DomainError):
     """The request is well formed but the current state refuses it."""
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from disputes.selectors import seller_cancellation_choices
 from evidence.models import AttemptReason, EvidenceKind
-from orders.models import Channel, DeliveryMethod, DocumentType, PaymentMethod, Status
+from orders.models import Channel, DeliveryMethod, DocumentType, PaymentMethod, PaymentStatus, Status
 
 # Dates are typed and shown as in Peru (dd/mm/aaaa) whatever the browser's language: a native
 # <input type="date"> would show mm/dd/yyyy in an English browser. ISO still parses (old links, the API's style).
@@ -63,6 +63,16 @@ class DateRangeForm(forms.Form):
 
 class OrderFilterForm(DateRangeForm):
     status = forms.ChoiceField(label=_("Estado"), choices=[("", _("Todas")), *Status.choices], required=False)
+    pago = forms.ChoiceField(
+        label=_("Pago"),
+        choices=[
+            ("", _("Todos")),
+            ("awaiting", _("Esperando pago")),
+            ("cod_unpaid", _("Contra entrega sin cobrar")),
+            *[(f"estado-{code}", label) for code, label in PaymentStatus.choices],
+        ],
+        required=False,
+    )
     channel = forms.ChoiceField(label=_("Canal"), choices=[("", _("Todos")), *Channel.choices], required=False)
     q = forms.CharField(label=_("Buscar"), max_length=100, required=False)
     desde = peru_date_field(_("Desde"))
@@ -142,6 +152,46 @@ class EvidenceForm(forms.Form):
         elif photo:
             data["file"] = photo
         return data
+
+
+class DeliverForm(EvidenceForm):
+    cash_collected = forms.DecimalField(
+        label=_("Efectivo cobrado (S/)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Pago contra entrega: lo que cobraste al entregar. Vacío si aún no lo cobraste."),
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+
+
+class RegisterPaymentForm(forms.Form):
+    """«Registrar pago» on the order page: the fields are payments.services.register_payment's arguments."""
+
+    amount = forms.DecimalField(
+        label=_("Monto (S/)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Si lo dejas vacío, se registra el saldo por pagar."),
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    reference = forms.CharField(
+        label=_("Código de referencia del pago"),
+        max_length=100,
+        required=False,
+        help_text=_("El número de operación del banco o del link de pago."),
+    )
+    document = forms.FileField(
+        label=_("o documento de soporte (foto o PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf"}
+        ),
+    )
+    note = forms.CharField(label=_("Nota (opcional)"), max_length=500, required=False)
 
 
 class AttemptForm(forms.Form):
@@ -231,7 +281,7 @@ class ManualOrderForm(forms.Form):
             "Márcalo si el comprador ya pagó el total: se registra el pago. Si no, la orden queda pendiente de pago."
         ),
     )
-    payment_reference = forms.CharField(label=_("Código de referencia del pago"), max_length=80, required=False)
+    payment_reference = forms.CharField(label=_("Código de referencia del pago"), max_length=100, required=False)
 
     def clean_shipping_total(self):
         return self.cleaned_data.get("shipping_total") or Decimal("0.00")

@@ -20,7 +20,7 @@ from core.errors import DomainError, NotFound
 from core.spreadsheets import csv_writer
 from dashboard.forms import DateRangeForm, peru_date_field
 from dashboard.pagination import decode_cursor, encode_cursor
-from dashboard.views import error_text, member_required
+from dashboard.views import error_text, requires
 from fulfillment.deadlines import appeal_penalty
 from fulfillment.models import PenaltyRule, PenaltyStatus
 from fulfillment.selectors import penalty_list, penalty_of, penalty_totals_by_month
@@ -66,7 +66,7 @@ def _without_page(request: HttpRequest) -> str:
 
 
 @require_GET
-@member_required
+@requires("view_penalties")
 def penalties_page(request: HttpRequest) -> HttpResponse:
     form, penalties = _filtered(request)
     page = Paginator(penalties, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -98,7 +98,7 @@ CSV_HEADER = (
 
 
 @require_GET
-@member_required
+@requires("view_penalties")
 def penalties_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Streamed row by row: a year of penalties never sits in memory."""
     _form, penalties = _filtered(request)
@@ -132,7 +132,7 @@ def penalties_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_POST
-@member_required
+@requires("appeal_penalties")
 def appeal_view(request: HttpRequest, penalty_id: int) -> HttpResponse:
     # another seller's penalty is a 404 before its input is read
     try:

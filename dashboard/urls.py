@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard import disputes, manual_orders, penalties, stock, views
+from dashboard import disputes, manual_orders, payments, penalties, stock, team, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -16,6 +16,10 @@ urlpatterns = [
     path("evidence/<id:evidence_id>/", views.evidence_viewer, name="evidence_viewer"),
     path("orders/<id:order_id>/attempts/", views.record_attempt_view, name="record_attempt"),
     path("attempts/<id:attempt_id>/photo/", views.attempt_photo_file, name="attempt_photo"),
+    path("payments/", payments.payments_page, name="payments"),
+    path("payments/export.csv", payments.payments_csv, name="payments_csv"),
+    path("payments/<id:payment_id>/document/", payments.payment_document, name="payment_document"),
+    path("orders/<id:order_id>/payments/", payments.register_payment_view, name="register_payment"),
     path("penalties/", penalties.penalties_page, name="penalties"),
     path("penalties/export.csv", penalties.penalties_csv, name="penalties_csv"),
     path("penalties/<id:penalty_id>/appeal/", penalties.appeal_view, name="penalty_appeal"),
@@ -43,4 +47,9 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("seller/switch/", views.switch_seller, name="switch_seller"),
+    path("team/", team.team_page, name="team"),
+    path("team/invite/", team.invite_view, name="team_invite"),
+    path("team/<id:membership_id>/", team.member_update_view, name="team_member"),
+    path("team/<id:membership_id>/remove/", team.member_remove_view, name="team_member_remove"),
+    path("team/devices/<str:token_key>/revoke/", team.device_revoke_view, name="team_device_revoke"),
 ]

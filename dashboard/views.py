@@ -26,12 +26,15 @@ from evidence.selectors import attempt_photo, evidence_detail, order_attempts, o
 from evidence.services import EVIDENCE_STATUSES, add_delivery_evidence, deliver_with_evidence, record_failed_attempt
 from fulfillment.services import ship, start_handling
 from notifications.services import mark_read
-from orders.models import Status
+from orders.models import PaymentMethod, Status
 from orders.selectors import order_list as select_orders
 from orders.selectors import status_counts
 from orders.workflow import action_label, allowed_actions
+from payments.selectors import order_payments
+from payments.services import deliver_and_collect
 from sellers.middleware import SESSION_SELLER_KEY
 from sellers.models import LogisticsMode
+from sellers.permissions import PERMISSIONS, has_permission, refusal_message
 from sellers.selectors import memberships_of
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -48,6 +51,29 @@ def member_required(view: Callable) -> Callable:
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
+
+
+def requires(permission: str) -> Callable[[Callable], Callable]:
+    """A member whose role (or grants) allow `permission` (sellers.permissions); anyone else gets a
+    403 page naming what is missing. Buttons are hidden too (`can` in templates), but this is the rule.
+
+        @requires("manage_members")
+        def team_page(request): ...
+    """
+    if permission not in PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not has_permission(request.membership, permission):
+                context = {"message": refusal_message(request.membership, permission), "permission": permission}
+                return render(request, "dashboard/forbidden.html", context, status=403)
+            return view(request, *args, **kwargs)
+
+        return member_required(wrapper)
+
+    return decorator
 
 
 def sentence(text) -> str:
@@ -83,6 +109,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
     except ValueError:
         size = DEFAULT_PAGE_SIZE
     size = size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+    # «Pago»: a named group (awaiting, cod_unpaid) or one payment status (estado-<code>)
+    pago = filters.get("pago") or ""
+    payment_status = pago.removeprefix("estado-") if pago.startswith("estado-") else ""
     orders = select_orders(
         seller=seller,
         status=status or None,
@@ -92,6 +121,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
         due_soon=filters.get("vence") or False,
         sort=filters.get("orden") or "",
         channel=filters.get("channel") or None,
+        payment="" if payment_status else pago,
+        payment_status=payment_status,
     )
     if filters.get("orden") == "deadline":
         from dashboard.penalties import deadline_page  # it imports this module
@@ -135,13 +166,17 @@ def order_page_response(request: HttpRequest, order_id: int, retry: Retry | None
         raise Http404 from None
     order = context["order"]
     actions = allowed_actions(order, request.user, is_member=True)
+    payments = order_payments(seller=request.seller, order=order)
     context.update(
         actions=actions,
         action_labels={action: action_label(action) for action in actions},
         can_add_evidence=order.status == Status.SHIPPED,
         ship_form=forms.ShipForm(),
         evidence_form=forms.EvidenceForm(),
-        deliver_form=forms.EvidenceForm(),
+        deliver_form=forms.DeliverForm(),
+        payments=payments,
+        payment_form=forms.RegisterPaymentForm(),
+        collects_on_delivery=order.payment_method in PaymentMethod.collected_on_delivery() and payments.balance > 0,
         cancel_form=forms.CancelForm(initial={"responsible": request.user.get_full_name()}),
         **_evidence_context(request, order),
         open_action="",
@@ -293,8 +328,15 @@ def deliver_view(request: HttpRequest, order_id: int) -> HttpResponse:
     return order_form_action(
         request,
         order_id,
-        Retry("deliver_form", forms.EvidenceForm(request.POST, request.FILES), "deliver"),
-        lambda data: deliver_with_evidence(order_id=order_id, **_evidence_kwargs(request, data)),
+        Retry("deliver_form", forms.DeliverForm(request.POST, request.FILES), "deliver"),
+        # cash on delivery: the cash collected is registered in the delivery's transaction
+        lambda data: deliver_and_collect(
+            order_id=order_id,
+            seller=request.seller,
+            actor=request.user,
+            deliver=lambda: deliver_with_evidence(order_id=order_id, **_evidence_kwargs(request, data)),
+            cash_collected=data["cash_collected"],
+        ),
         _("Orden entregada."),
     )
 

@@ -16,6 +16,7 @@ class ReasonCode:
     CANCELED_BY_SELLER = "canceled_by_seller"
     BUYER_REQUEST = "buyer_request"
     PAYMENT_NOT_CONFIRMED = "payment_not_confirmed"
+    PAYMENT_NOT_RECEIVED = "payment_not_received"
     ADDRESS_NOT_SERVED = "address_not_served"
     FRAUD_SUSPICION = "fraud_suspicion"
     PRICE_ERROR = "price_error"

@@ -16,6 +16,8 @@ DEFAULT_REASONS = [
     ("product_not_as_described", "Producto diferente a la descripción", "Product different from the description",
      False, True, True, False, True),
     ("product_incomplete", "Producto incompleto", "Incomplete product", False, True, True, False, True),
+    # beat cancels a transfer or payment-link order unpaid past the contract's window (payments.services)
+    ("payment_not_received", "Pago no recibido", "Payment not received", False, False, True, True, False),
 ]  # fmt: skip
 
 

@@ -32,12 +32,12 @@ from disputes.models import (
     RequestStatus,
     Resolution,
 )
-from disputes.signals import seller_notice
+from disputes.signals import refund_owed, seller_notice
 from evidence.models import DeliveryEvidence
 from evidence.validation import check_upload
 from fulfillment.models import Shipment
 from fulfillment.services import release_reservations
-from orders.models import HoldReason, Order, PaymentStatus, Status
+from orders.models import HoldReason, Order, Status
 from orders.workflow import TRANSITIONS, actor_label, record_event, transition
 from sellers.models import Membership, Seller
 
@@ -684,6 +684,9 @@ def resolve_dispute(
             "overdue": actor is None,
         }
         record_event(order=order, kind="dispute_resolved", actor=actor, payload=payload)
+        if amount:
+            # the ledger records the refund (of what was actually received) in this transaction
+            refund_owed.send(sender=Dispute, order=order, amount=amount, actor=actor, dispute_id=dispute.pk)
         if outcome == Resolution.FOR_BUYER and order.status != Status.CANCELED and not delivered_with_proof:
             _refund_order(order=order, dispute=dispute, actor=actor, no_valid_evidence=no_valid_evidence)
         _notify(
@@ -705,8 +708,6 @@ def _refund_order(*, order: Order, dispute: Dispute, actor, no_valid_evidence: b
         pending = CancellationRequest.objects.filter(order=locked, status=RequestStatus.PENDING)
         pending.update(status=RequestStatus.LAPSED, answered_at=timezone.now())
         locked.on_hold_reason = ""
-        if locked.payment_status == PaymentStatus.PAID:
-            locked.payment_status = PaymentStatus.REFUNDED
         Cancellation.objects.get_or_create(
             order=locked,
             defaults={
@@ -726,7 +727,7 @@ def _refund_order(*, order: Order, dispute: Dispute, actor, no_valid_evidence: b
         action="refund_by_dispute",
         actor=actor,
         guard=guard,
-        also_save=("on_hold_reason", "payment_status"),
+        also_save=("on_hold_reason",),
     )
 
 

@@ -8,3 +8,8 @@ from django.dispatch import Signal
 
 # kwargs: seller_id, order_id, kind (a NotificationKind value), render (text in the active language)
 seller_notice = Signal()
+
+# Sent INSIDE the transaction that resolves a dispute for the buyer (or partially), with the order row
+# locked: payments records the refund in the ledger (disputes does not import payments).
+# kwargs: order, amount (Decimal), actor, dispute_id
+refund_owed = Signal()

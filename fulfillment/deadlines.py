@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, NotFound, ValidationFailed
 from fulfillment.models import DeadlineWarning, Penalty, PenaltyRule, PenaltyStatus
 from fulfillment.selectors import RULES, RuleSpec, contract_of, money, sla_clock
-from orders.models import PENALTIES_APPLY, Order, penalties_apply_sql
+from orders.models import AWAITS_PAYMENT_SQL, PENALTIES_APPLY, Order, awaits_payment_q, penalties_apply_sql
 from orders.workflow import record_event
 from sellers.models import Contract, Seller
 
@@ -80,6 +80,8 @@ def _insert_penalties_sql(spec: RuleSpec, *, one_order: bool, after: bool = Fals
     # PostgreSQL: OFFSET 0 keeps the NOT EXISTS a per-row probe of the unique index; as a join the
     # planner, misled by the stats of a table that just grew by a batch, can go quadratic
     probe_fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    # the handling clock does not run against the seller while a prepaid order awaits its payment
+    unpaid = f" AND NOT {AWAITS_PAYMENT_SQL}" if spec.rule == PenaltyRule.LATE_HANDLING else ""
     # NOT EXISTS skips what is already raised (so batches progress and an empty sweep reads only
     # the open overdue orders); ON CONFLICT is the guard when two writers race.
     return f"""
@@ -94,7 +96,7 @@ def _insert_penalties_sql(spec: RuleSpec, *, one_order: bool, after: bool = Fals
         FROM orders_order o
         LEFT JOIN sellers_contract c ON c.seller_id = o.seller_id
         WHERE o.status = %(status)s AND o.{deadline} < %(now)s AND o.on_hold_reason = '' {only}
-          AND {penalties_apply_sql("o")}
+          AND {penalties_apply_sql("o")}{unpaid}
           AND NOT EXISTS (
               SELECT 1 FROM fulfillment_penalty p WHERE p.order_id = o.id AND p.rule = %(rule)s{probe_fence})
         ORDER BY o.{deadline}, o.id
@@ -232,6 +234,7 @@ def send_deadline_warnings(*, now: datetime | None = None) -> int:
                 on_hold_reason="",
                 **{f"{deadline}__gte": now, f"{deadline}__lt": horizon},
             )
+            .exclude(awaits_payment_q())
             .filter(~Exists(already))
             .select_related("seller__contract")
         )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from fulfillment.models import Penalty, PenaltyRule, PenaltyStatus
-from orders.models import Order, Status
+from orders.models import Order, Status, awaits_payment
 from orders.workflow import action_label
 from sellers.models import Contract, PenaltyKind, Seller
 
@@ -171,7 +171,8 @@ def sla_clock(order: Order, *, contract: Contract | None = None, now: datetime |
     without a query per order. A direct sale's clock names the next step and says no penalty applies.
     """
     spec = RULE_BY_STATUS.get(order.status)
-    if spec is None:
+    if spec is None or awaits_payment(order):
+        # an unpaid prepaid order: the handling clock starts when it is paid (payments resets the deadline)
         return None
     if not order.penalties_apply:
         return SlaClock(

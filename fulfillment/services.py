@@ -10,7 +10,7 @@ from catalog.services import consume_stock, release_stock, reserve_stock, restoc
 from core.errors import Conflict, ValidationFailed
 from fulfillment.deadlines import raise_if_late
 from fulfillment.models import PenaltyRule, Shipment, StockReservation
-from orders.models import Order, PaymentMethod, PaymentStatus
+from orders.models import Order, awaits_payment
 from orders.workflow import transition
 from sellers.models import Contract, Seller
 
@@ -21,9 +21,9 @@ def start_handling(*, order_id: int, seller: Seller, actor) -> Order:
     started_at = timezone.now()
 
     def guard(order: Order) -> dict:
-        if order.payment_method in PaymentMethod.prepaid() and order.payment_status != PaymentStatus.PAID:
+        if awaits_payment(order):
             raise Conflict(
-                _("El pago de la orden aún no está confirmado; espera la confirmación antes de iniciar manejo."),
+                _("El pago de la orden aún no está confirmado; registra el pago o espera su confirmación."),
                 code="payment_pending",
             )
         quantities = Counter()

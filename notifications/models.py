@@ -18,6 +18,7 @@ class NotificationKind(models.TextChoices):
     DELIVERY_ATTEMPT = "delivery_attempt", _("Intento de entrega fallido")
     ORDER_RETURNED = "order_returned", _("Orden devuelta al vendedor")
     EVIDENCE_REVIEWED = "evidence_reviewed", _("Evidencia revisada")
+    PAYMENT_NOT_RECEIVED = "payment_not_received", _("Pago no recibido")
 
 
 class Notification(models.Model):

@@ -11,6 +11,7 @@ from notifications.services import notify_members
 from notifications.tasks import notify_new_order_task
 from orders.models import Order
 from orders.workflow import order_created
+from payments.signals import payment_notice
 from sellers.models import Seller
 
 
@@ -56,6 +57,7 @@ def notify_deadline_warnings(sender, warning_ids: list[int], **kwargs) -> None:
 
 
 @receiver(seller_notice)
+@receiver(payment_notice)
 def notify_seller_members(sender, seller_id: int, kind: str, render, order_id: int | None = None, **kwargs) -> None:
     """Disputes and cancellation requests announce; the seller's people get an in-panel notice."""
     seller = Seller.objects.filter(pk=seller_id).first()

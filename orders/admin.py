@@ -4,7 +4,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, shown_as
-from orders.models import IntegrationCredential, Order, OrderEvent, OrderLine, OrderStatusCount, Status
+from orders.models import (
+    DirectOrderSequence,
+    IntegrationCredential,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatusCount,
+    Status,
+)
 from orders.workflow import action_label, allowed_actions, event_label
 
 # Inlines from apps to the right of orders (shipment, evidence, cancellation): they register
@@ -79,6 +87,9 @@ class OrderEventInline(EventLabelsMixin, ReadOnlyInlineMixin, admin.TabularInlin
 
 # Only orders.workflow writes these; the admin shows them.
 WORKFLOW_FIELDS = ("status", "handling_started_at", "shipped_at", "delivered_at", "canceled_at")
+# The money comes from the feed and the payment status from the payments ledger (payments.services):
+# operators register or reverse payments there ("Pagos"), never by editing these.
+MONEY_FIELDS = ("subtotal", "shipping_total", "total", "currency", "payment_method", "payment_status")
 
 
 class SiteFilter(admin.RelatedFieldListFilter):
@@ -115,6 +126,7 @@ class OrderAdmin(admin.ModelAdmin):
         "external_id",
         "placed_at",
         *WORKFLOW_FIELDS,
+        *MONEY_FIELDS,
         "handling_deadline",
         "allowed_actions_display",
         "created",
@@ -196,7 +208,7 @@ class OrderAdmin(admin.ModelAdmin):
         if not change:
             return super().save_model(request, obj, form, change)
         # write only what the operator changed, never a stale copy of workflow fields
-        changed = [name for name in form.changed_data if name not in WORKFLOW_FIELDS]
+        changed = [name for name in form.changed_data if name not in WORKFLOW_FIELDS + MONEY_FIELDS]
         if changed:
             obj.save(update_fields=[*changed, "updated_at"])
 
@@ -224,6 +236,15 @@ class OrderEventAdmin(EventLabelsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+@admin.register(DirectOrderSequence)
+class DirectOrderSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The last «Venta directa» number each seller used; only orders.services.next_direct_number writes it."""
+
+    list_display = ("seller", "last_number")
+    search_fields = ("seller__name", "=seller__tax_id")
+    list_select_related = ("seller",)
 
 
 @admin.register(OrderStatusCount)

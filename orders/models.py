@@ -37,17 +37,67 @@ class PaymentMethod(models.TextChoices):
     CASH_ON_DELIVERY = "cash_on_delivery", _("Pago contra entrega")
     # money in hand at the seller's counter (direct sales); collected like cash on delivery
     CASH = "cash", _("Efectivo")
+    PAYMENT_LINK = "payment_link", _("Link de pago")
 
     @classmethod
     def prepaid(cls) -> set[str]:
         """Methods whose money must arrive before the seller may start handling."""
-        return {cls.CARD, cls.BANK_TRANSFER, cls.WALLET}
+        return {cls.CARD, cls.BANK_TRANSFER, cls.WALLET, cls.PAYMENT_LINK}
+
+    @classmethod
+    def manual(cls) -> set[str]:
+        """Money that reaches the seller outside the marketplace: the seller registers it («Registrar pago»)."""
+        return {cls.BANK_TRANSFER, cls.PAYMENT_LINK, cls.CASH_ON_DELIVERY, cls.CASH}
+
+    @classmethod
+    def collected_on_delivery(cls) -> set[str]:
+        """Cash the seller collects when handing over the parcel («Entregar» asks how much)."""
+        return {cls.CASH_ON_DELIVERY, cls.CASH}
+
+    @classmethod
+    def with_payment_window(cls) -> set[str]:
+        """Prepaid methods the buyer pays by hand: unpaid past the contract's window, the order is canceled."""
+        return {cls.BANK_TRANSFER, cls.PAYMENT_LINK}
 
 
 class PaymentStatus(models.TextChoices):
+    """A copy of what payments.ledger.payment_status_of() derives from the ledger; written by payments alone."""
+
     PENDING = "pending", _("Pendiente")
+    PARTIALLY_PAID = "partially_paid", _("Pagado parcialmente")
     PAID = "paid", _("Pagado")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Reembolsado parcialmente")
     REFUNDED = "refunded", _("Reembolsado")
+    EXPIRED = "expired", _("Vencido")
+
+
+def awaits_payment(order: "Order") -> bool:
+    """The one rule: a prepaid order not (yet) fully paid cannot be handled, and its handling clock is stopped.
+
+    AWAITS_PAYMENT_SQL and awaits_payment_q() say the same for the sweep's SQL and for querysets.
+    """
+    return (
+        order.status == Status.PENDING_HANDLING
+        and order.payment_method in PaymentMethod.prepaid()
+        and order.payment_status != PaymentStatus.PAID
+    )
+
+
+def awaits_payment_q(prefix: str = "") -> Q:
+    return Q(
+        **{
+            f"{prefix}status": Status.PENDING_HANDLING,
+            f"{prefix}payment_method__in": sorted(PaymentMethod.prepaid()),
+        }
+    ) & ~Q(**{f"{prefix}payment_status": PaymentStatus.PAID})
+
+
+# for raw SQL over orders_order aliased `o` (the deadline sweep)
+AWAITS_PAYMENT_SQL = (
+    "(o.status = 'pending_handling' AND o.payment_method IN ({methods}) AND o.payment_status <> 'paid')".format(
+        methods=", ".join(f"'{method}'" for method in sorted(PaymentMethod.prepaid()))
+    )
+)
 
 
 class Channel(models.TextChoices):
@@ -125,9 +175,10 @@ class Order(models.Model):
     payment_method = models.CharField(
         _("forma de pago"), max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.CARD
     )
+    # written by payments alone, from the ledger, in the transaction of each ledger row
     payment_status = models.CharField(
         _("estado del pago"),
-        max_length=16,
+        max_length=20,
         choices=PaymentStatus.choices,
         default=PaymentStatus.PAID,
     )

@@ -7,7 +7,16 @@ from django.db.models import Case, DateTimeField, F, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from core.errors import NotFound
-from orders.models import PENALTIES_APPLY, Order, OrderEvent, OrderStatusCount, Status
+from orders.models import (
+    PENALTIES_APPLY,
+    Order,
+    OrderEvent,
+    OrderStatusCount,
+    PaymentMethod,
+    PaymentStatus,
+    Status,
+    awaits_payment_q,
+)
 from sellers.models import Contract, Seller
 
 
@@ -21,13 +30,15 @@ def order_list(
     due_soon: bool | None = False,
     sort: str | None = "",
     channel: str | None = None,
+    payment: str | None = "",
+    payment_status: str | None = "",
 ) -> QuerySet[Order]:
     """The seller's orders, newest first; every filter stays inside the seller.
 
     `channel`: «marketplace» or «direct» (Venta directa) only.
     `due_soon`: only orders whose open deadline falls within the contract's warning lead time
     ("vence pronto"). `sort="deadline"`: only orders with an open deadline, closest first
-    (annotated `next_deadline`); other orders have none to sort by.
+    (annotated `next_deadline`); other orders have none to sort by. `payment`: one of PAYMENT_FILTERS.
     """
     # through the seller's own related manager every row's `order.seller` is this very instance, so
     # the SLA clocks share one contract (loaded with the membership) instead of joining it per row
@@ -44,6 +55,10 @@ def order_list(
             | Q(buyer_full_name__icontains=search)
             | Q(buyer_document_number=search)
         )
+    if payment in PAYMENT_FILTERS:
+        orders = orders.filter(PAYMENT_FILTERS[payment])
+    if payment_status:
+        orders = orders.filter(payment_status=payment_status)
     if placed_after:
         orders = orders.filter(placed_at__gte=_start_of(placed_after))
     if placed_before:
@@ -61,9 +76,23 @@ def order_list(
 
 
 SORT_DEADLINE = "deadline"
+PAYMENT_COD_UNPAID = "cod_unpaid"
+PAYMENT_AWAITING = "awaiting"
+PAYMENT_FILTERS = {
+    # delivered cash-on-delivery orders whose cash is not (fully) registered yet
+    PAYMENT_COD_UNPAID: Q(
+        status=Status.DELIVERED,
+        payment_method__in=sorted(PaymentMethod.collected_on_delivery()),
+        payment_status__in=[PaymentStatus.PENDING, PaymentStatus.PARTIALLY_PAID],
+    ),
+    # prepaid orders that cannot be handled until paid
+    PAYMENT_AWAITING: awaits_payment_q(),
+}
 # the deadline an open order must meet next: "Iniciar manejo" while pending, "Realizar envío" after;
-# a direct sale answers to no marketplace deadline
+# a direct sale answers to no marketplace deadline, and an unpaid prepaid order has none yet (its
+# handling clock starts once it is paid)
 NEXT_DEADLINE = Case(
+    When(awaits_payment_q(), then=None),
     When(PENALTIES_APPLY & Q(status=Status.PENDING_HANDLING), then=F("handling_deadline")),
     When(PENALTIES_APPLY & Q(status=Status.READY_TO_SHIP), then=F("ship_by_deadline")),
     default=None,

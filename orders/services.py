@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from catalog.services import FEED, ensure_skus
 from core.errors import Conflict, ValidationFailed
 from orders.models import DocumentType, Order, OrderLine, PaymentStatus
-from orders.workflow import order_created, record_event
+from orders.workflow import order_created, order_received, record_event
 from sellers.models import Contract, MarketplaceSite, Seller
 
 DOCUMENT_PATTERNS = {DocumentType.DNI: (8, 8), DocumentType.RUC: (11, 11)}
@@ -145,6 +145,7 @@ def receive_order(*, seller: Seller, site: MarketplaceSite, data: OrderInput) ->
             record_event(order=order, kind="received", to_status=order.status, payload={"site": site.code})
             # a SKU the seller never listed appears on its Stock page with 0 on hand, moved by the feed
             ensure_skus(seller=seller, names={line.sku: line.name for line in data.lines}, actor=FEED, order=order)
+            order_received.send(sender=Order, order=order, paid=data.payment_status == PaymentStatus.PAID)
             transaction.on_commit(
                 lambda: order_created.send(sender=Order, order_id=order.pk, seller_id=seller.pk),
                 robust=True,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import InvalidTransition, NotFound
-from orders.models import Order, OrderEvent, Status
+from orders.models import Order, OrderEvent, Status, awaits_payment
 from sellers.models import Membership, Seller
 
 
@@ -33,6 +33,9 @@ class Transition:
     seller_button: bool = True
     # refused while the order is on hold (e.g. a buyer's cancellation request awaits an answer)
     waits_for_hold: bool = False
+    # not offered while a prepaid order awaits its payment (orders.models.awaits_payment); the
+    # action's guard refuses it too (fulfillment.services.start_handling)
+    waits_for_payment: bool = False
 
     @property
     def source(self) -> str:
@@ -47,6 +50,7 @@ TRANSITIONS: dict[str, Transition] = {
         "handling_started_at",
         gettext_lazy("Iniciar manejo"),
         waits_for_hold=True,
+        waits_for_payment=True,
     ),
     "ship": Transition(
         (Status.READY_TO_SHIP,), Status.SHIPPED, "shipped_at", gettext_lazy("Realizar envío"), waits_for_hold=True
@@ -69,6 +73,15 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "return_to_seller": Transition(
         (Status.SHIPPED,), Status.RETURNED, "returned_at", gettext_lazy("Devolver al vendedor"), seller_button=False
+    ),
+    # beat: a transfer or payment-link order unpaid past the contract's payment window (payments.services)
+    "expire_unpaid": Transition(
+        (Status.PENDING_HANDLING,),
+        Status.CANCELED,
+        "canceled_at",
+        gettext_lazy("Cancelada: pago no recibido"),
+        seller_button=False,
+        waits_for_hold=True,
     ),
 }
 ACTIONS = tuple(TRANSITIONS)
@@ -94,6 +107,9 @@ EVENT_LABELS = {
     "dispute_resolved": gettext_lazy("Controversia resuelta"),
     "dispute_closed": gettext_lazy("Controversia cerrada"),
     "dispute_reassigned": gettext_lazy("Controversia reasignada"),
+    "payment_failed": gettext_lazy("Pago fallido"),
+    "payment_refunded": gettext_lazy("Reembolso registrado"),
+    "payment_reversed": gettext_lazy("Movimiento de pago revertido"),
     **{action: spec.label for action, spec in TRANSITIONS.items()},
 }
 
@@ -105,6 +121,9 @@ def event_label(kind: str) -> str:
 # Sent after the transaction that made the change commits; a rollback sends nothing.
 order_transitioned = Signal()  # kwargs: order_id, seller_id, action, event_id
 order_created = Signal()  # kwargs: order_id, seller_id
+# Sent INSIDE the transaction that creates an order, so what a receiver writes commits or rolls back
+# with it (payments records the marketplace's payment of an order that arrives paid).
+order_received = Signal()  # kwargs: order, paid (bool)
 
 
 Guard = Callable[[Order], dict | None]
@@ -222,7 +241,10 @@ def allowed_actions(order: Order, user, *, is_member: bool | None = None) -> lis
     return [
         action
         for action, spec in TRANSITIONS.items()
-        if spec.seller_button and order.status in spec.sources and not (spec.waits_for_hold and order.on_hold_reason)
+        if spec.seller_button
+        and order.status in spec.sources
+        and not (spec.waits_for_hold and order.on_hold_reason)
+        and not (spec.waits_for_payment and awaits_payment(order))
     ]
 
 

@@ -2,7 +2,8 @@
 
 They carry the channel «Venta directa» (no marketplace site, a number V-000123 of their own), start
 «Para manejo» and follow the same workflow; the marketplace's deadlines and penalties do not bind
-them (`Order.penalties_apply`). Lines are chosen from the seller's SKUs; the seller types the unit
+them (`Order.penalties_apply`). «Pago ya procesado» registers the payment through payments.services,
+like «Registrar pago». Lines are chosen from the seller's SKUs; the seller types the unit
 price, since a SKU has no price of its own. Stock is reserved at «Iniciar manejo», like any order.
 """
 
@@ -22,9 +23,12 @@ from django.utils.translation import gettext as _
 
 from catalog.models import StockItem
 from core.errors import NotFound, ValidationFailed
-from orders.models import Channel, DeliveryMethod, DocumentType, Order, OrderLine, PaymentMethod, PaymentStatus
+from orders.models import Channel, DeliveryMethod, DocumentType, Order, OrderLine, PaymentMethod
 from orders.services import next_direct_number, validate_buyer_document
 from orders.workflow import order_created, record_event
+from payments.ledger import ZERO, Totals, payment_status_of
+from payments.models import Source
+from payments.services import register_payment
 from sellers.models import Contract, Seller
 
 MAX_LINES = 100
@@ -105,8 +109,8 @@ def create_manual_order(*, seller: Seller, actor, data: ManualOrderInput) -> Ord
             total=total,
             currency="PEN",
             payment_method=data.payment_method,
-            # until a payment is registered the order waits for it (prepaid methods block «Iniciar manejo»)
-            payment_status=PaymentStatus.PENDING,
+            # derived from the (still empty) ledger: «Pendiente» until a payment is registered
+            payment_status=payment_status_of(total=total, totals=Totals(received=ZERO, refunded=ZERO)),
             logistics_mode=seller.logistics_mode,
             # the column is required; for a direct sale no deadline is enforced (penalties_apply is False)
             handling_deadline=now + contract.handling_window,
@@ -142,15 +146,17 @@ def create_manual_order(*, seller: Seller, actor, data: ManualOrderInput) -> Ord
 
 
 def register_processed_payment(*, order: Order, seller: Seller, actor, reference: str) -> None:
-    """«Pago ya procesado»: the order's total is paid, recorded with who and when."""
-    order.payment_status = PaymentStatus.PAID
-    order.save(update_fields=["payment_status", "updated_at"])
-    record_event(
-        order=order,
-        kind="payment_registered",
-        actor=actor,
-        payload={"amount": str(order.total), "method": order.payment_method, "reference": reference},
-    )
+    """«Pago ya procesado»: the payment of the total goes into the ledger through the payments service
+    (a row with who, when, method and reference, its order event, the derived payment status)."""
+    if order.total <= 0:
+        return  # nothing to pay: the ledger already says «Pagado»
+    try:
+        register_payment(order_id=order.pk, seller=seller, actor=actor, reference=reference, source=Source.MEMBER)
+    except ValidationFailed as refused:
+        # the form and the API call it payment_reference
+        fields = {("payment_reference" if name == "reference" else name): v for name, v in refused.fields.items()}
+        raise ValidationFailed(refused.message, code=refused.code, fields=fields) from None
+    order.refresh_from_db(fields=["payment_status", "handling_deadline", "updated_at"])
 
 
 def _cleaned(data: ManualOrderInput) -> ManualOrderInput:
@@ -231,7 +237,7 @@ def _validate(data: ManualOrderInput) -> None:
         ("shipping_region", 100),
         ("shipping_reference", 300),
         ("pickup_point_name", 200),
-        ("payment_reference", 80),
+        ("payment_reference", 100),
     ):
         if len(getattr(data, name)) > limit:
             problem(name, _("Máximo %(limit)d caracteres.") % {"limit": limit})

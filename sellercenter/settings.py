@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "fulfillment",
     "evidence",
     "disputes",
+    "payments",
     "sales",
     "notifications",
     "api",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "sellers.middleware.CurrentSellerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "api.throttling.RateLimitHeadersMiddleware",
     # last: turns a login refused for too many failures into the lockout answer (accounts.lockout)
     "axes.middleware.AxesMiddleware",
 ]
@@ -127,6 +129,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# an invitation to a seller's team lives this long; its link is one of Django's password-reset
+# tokens (salted apart), so PASSWORD_RESET_TIMEOUT follows it
+SELLER_INVITATION_DAYS = int(os.environ.get("SELLER_INVITATION_DAYS", "3"))
+PASSWORD_RESET_TIMEOUT = SELLER_INVITATION_DAYS * 24 * 3600
 # django-axes first: it refuses a locked-out login before any password is checked
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.LockoutBackend",
@@ -135,6 +141,18 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:order_list"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Cache ------------------------------------------------------------------
+# The API's rate counters: in Redis when several processes serve the app (production), otherwise in
+# the one process's memory (the demo).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "es"
@@ -205,6 +223,8 @@ CONTRACT_DEFAULTS = {
     "penalty_currency": os.environ.get("CONTRACT_PENALTY_CURRENCY", "PEN"),
     "penalty_clause": os.environ.get("CONTRACT_PENALTY_CLAUSE", "19"),
     "max_delivery_attempts": int(os.environ.get("CONTRACT_MAX_DELIVERY_ATTEMPTS", "3")),
+    # a bank-transfer or payment-link order unpaid this long after the purchase is canceled by beat
+    "payment_window": timedelta(hours=int(os.environ.get("CONTRACT_PAYMENT_HOURS", "72"))),
 }
 
 # The deadline sweep commits every this many penalties (a killed worker loses at most one batch).
@@ -270,10 +290,21 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
     "UNAUTHENTICATED_USER": None,
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
+
+# Requests per credential (device token or integration key) and scope: "N/s", "N/min", "N/hour", "N/day".
+API_RATES = {
+    "token_read": os.environ.get("API_RATE_TOKEN_READ", "600/min"),
+    "token_write": os.environ.get("API_RATE_TOKEN_WRITE", "120/min"),
+    "intake_read": os.environ.get("API_RATE_INTAKE_READ", "600/min"),
+    "intake_write": os.environ.get("API_RATE_INTAKE_WRITE", "600/min"),  # the feed sends orders in bursts
+    "bulk": os.environ.get("API_RATE_BULK", "10/min"),
+    "export": os.environ.get("API_RATE_EXPORT", "10/min"),
+}
 
 KNOX_TOKEN_MODEL = "sellers.DeviceToken"
 # knox's own migrations create its default token table even when swapped; nothing needs it.
@@ -313,6 +344,13 @@ SPECTACULAR_SETTINGS = {
         "ReasonEnum": "evidence.models.AttemptReason",
         "StockMovementReasonEnum": "catalog.models.MovementReason",
         "StockActorKindEnum": "catalog.models.ActorKind",
+        "EvidenceKindEnum": "evidence.models.EvidenceKind",
+        "PaymentMethodEnum": "orders.models.PaymentMethod",
+        "PaymentStatusEnum": "orders.models.PaymentStatus",
+        "PaymentKindEnum": "payments.models.Kind",
+        "PaymentEntryStatusEnum": "payments.models.EntryStatus",
+        "IntakePaymentStatusEnum": "api.serializers.INTAKE_PAYMENT_STATUS_CHOICES",
+        "FeedPaymentStatusEnum": "api.payments.FEED_STATUS_CHOICES",
     },
 }
 

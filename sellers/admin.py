@@ -2,7 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from sellers.models import Contract, DeviceToken, MarketplaceSite, Membership, Seller
+from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from sellers.models import Contract, DeviceToken, MarketplaceSite, Membership, MembershipEvent, Seller
 
 
 @admin.register(MarketplaceSite)
@@ -35,13 +36,36 @@ class SellerAdmin(admin.ModelAdmin):
     inlines = [ContractInline, MembershipInline]
 
 
+class MembershipEventInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = MembershipEvent
+    fields = ("created_at", "kind", "actor", "before", "after")
+    readonly_fields = fields
+    ordering = ("created_at", "id")
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "seller", "role", "created_at")
-    list_filter = ("role", "seller")
-    search_fields = ("user__username", "user__first_name", "user__last_name", "seller__name")
-    list_select_related = ("user", "seller")
+    """Operators see removed memberships too (history); the seller's owners manage the team on «Equipo»."""
+
+    list_display = ("user", "seller", "role", "created_at", "invitation_expires_at", "removed_at", "removed_by")
+    list_filter = ("role", ("removed_at", admin.EmptyFieldListFilter), "seller")
+    search_fields = ("user__username", "user__email", "user__first_name", "user__last_name", "seller__name")
+    list_select_related = ("user", "seller", "removed_by")
     autocomplete_fields = ("user", "seller")
+    readonly_fields = ("invited_by", "invitation_expires_at", "removed_at", "removed_by")
+    inlines = [MembershipEventInline]
+
+    def get_queryset(self, request):
+        return Membership.all_objects.select_related("user", "seller", "removed_by")
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "seller", "membership", "kind", "actor")
+    list_filter = ("kind",)
+    search_fields = ("seller__name", "membership__user__username", "actor__username")
+    list_select_related = ("seller", "membership__user", "membership__seller", "actor")
+    date_hierarchy = "created_at"
 
 
 @admin.register(Contract)

@@ -1,3 +1,4 @@
+from sellers.permissions import permissions_of
 from sellers.selectors import memberships_of
 
 
@@ -10,4 +11,7 @@ def current_seller(request):
     return {
         "current_seller": seller if seller else None,
         "user_memberships": memberships if memberships is not None else memberships_of(user=user),
+        # what the current membership may do, so templates show only the buttons that will work:
+        # {% if "appeal_penalties" in can %}
+        "can": permissions_of(getattr(request, "membership", None)),
     }

@@ -60,21 +60,123 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Personal")
 
 
+class TeamManager(models.Manager):
+    """`Membership.team`: the seller's team as its owner manages it: members and pending invitations."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
+class ActiveMembershipManager(TeamManager):
+    """`Membership.objects`: the memberships that let a person in. A removed membership is history
+    and a pending invitation is not accepted yet: neither is ever a way in. Every lookup that
+    resolves what a person may see goes through this manager, so a forgotten filter cannot let a
+    removed member back; `Membership.team` adds the pending invitations (the «Equipo» page) and
+    `Membership.all_objects` the history too (the admin, the audit)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(invitation_expires_at__isnull=True)
+
+
 class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rol"), max_length=16, choices=Role.choices, default=Role.STAFF)
+    # extras an owner grants to a staff member (sellers.permissions.GRANTS names them); owners have all
+    grant_appeal_penalties = models.BooleanField(_("puede apelar penalidades"), default=False)
+    grant_manage_payouts = models.BooleanField(_("puede gestionar pagos"), default=False)
+    grant_view_contract = models.BooleanField(_("puede ver el contrato"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invitado por"),
+    )
+    # set while the invited person has not chosen a password yet; cleared when they do
+    invitation_expires_at = models.DateTimeField(_("invitación vence"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("retirado el"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("retirado por"),
+    )
+
+    objects = ActiveMembershipManager()
+    team = TeamManager()
+    all_objects = models.Manager()  # noqa: DJ012
 
     class Meta:
         verbose_name = _("membresía")
         verbose_name_plural = _("membresías")
+        base_manager_name = "all_objects"
         constraints = [
-            models.UniqueConstraint(fields=["user", "seller"], name="membership_unique_user_seller"),
+            # a removed membership stays as history; the same person may be invited again later
+            models.UniqueConstraint(
+                fields=["user", "seller"],
+                condition=Q(removed_at__isnull=True),
+                name="membership_unique_live_user_seller",
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True, removed_by__isnull=True) | Q(removed_at__isnull=False),
+                name="membership_removed_by_only_when_removed",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="staff")
+                | Q(grant_appeal_penalties=False, grant_manage_payouts=False, grant_view_contract=False),
+                name="membership_grants_only_for_staff",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.seller} ({self.get_role_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.invitation_expires_at is not None
+
+
+class MembershipEventKind(models.TextChoices):
+    INVITED = "invited", _("Invitación enviada")
+    INVITATION_RESENT = "invitation_resent", _("Invitación reenviada")
+    ADDED = "added", _("Agregado al equipo")
+    JOINED = "joined", _("Invitación aceptada")
+    ROLE_CHANGED = "role_changed", _("Rol cambiado")
+    GRANTS_CHANGED = "grants_changed", _("Permisos adicionales cambiados")
+    REMOVED = "removed", _("Retirado del equipo")
+    DEVICE_REVOKED = "device_revoked", _("Dispositivo revocado")
+
+
+class MembershipEvent(models.Model):
+    """Append-only record of every change to a seller's team: who, when, before and after."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="membership_events")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("tipo"), max_length=32, choices=MembershipEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("realizado por"),
+    )
+    before = models.JSONField(_("antes"), default=dict, blank=True)
+    after = models.JSONField(_("después"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("fecha"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("evento del equipo")
+        verbose_name_plural = _("eventos del equipo")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.membership}"
 
 
 def contract_default(name: str):
@@ -99,6 +201,7 @@ default_late_shipping_penalty_value = contract_default("late_shipping_penalty_va
 default_penalty_currency = contract_default("penalty_currency")
 default_penalty_clause = contract_default("penalty_clause")
 default_max_delivery_attempts = contract_default("max_delivery_attempts")
+default_payment_window = contract_default("payment_window")
 
 
 class PenaltyKind(models.TextChoices):
@@ -146,6 +249,11 @@ class Contract(models.Model):
     max_delivery_attempts = models.PositiveSmallIntegerField(
         _("intentos de entrega antes de devolver"), default=default_max_delivery_attempts
     )
+    payment_window = models.DurationField(
+        _("plazo de pago (transferencia, link de pago)"),
+        default=default_payment_window,
+        help_text=_("Una orden sin pagar pasado este plazo desde la compra se cancela: «Pago no recibido»."),
+    )
     signed_at = models.DateField(_("firmado el"), null=True, blank=True)
 
     class Meta:
@@ -169,6 +277,9 @@ class Contract(models.Model):
                 name="contract_percent_penalty_at_most_100",
             ),
             models.CheckConstraint(condition=Q(max_delivery_attempts__gte=1), name="contract_attempts_at_least_1"),
+            models.CheckConstraint(
+                condition=Q(payment_window__gt=timedelta(0)), name="contract_payment_window_positive"
+            ),
         ]
 
     def __str__(self) -> str:

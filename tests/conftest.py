@@ -2,6 +2,7 @@ import os
 
 import celery
 import pytest
+from django.core.cache import cache
 
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, SellerFactory, SiteFactory, UserFactory
 
@@ -26,6 +27,12 @@ def _eager_celery_and_media(settings, tmp_path):
     yield
     # a test that made another Celery app current would send every later test's tasks to it, unseen
     assert celery.current_app.main == "sellercenter", f"a test left Celery app {celery.current_app.main!r} current"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_counters():
+    # the API's rate counters live in the cache, which no database rollback undoes
+    cache.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from catalog.models import ActorKind, MovementReason, StockItem, StockMovement
-from orders.models import Order, OrderLine, Status
+from orders.models import Order, OrderLine, PaymentStatus, Status
 from sellers.models import Contract, MarketplaceSite, Membership, Role, Seller
 
 DEFAULT_PASSWORD = "secreto-123"
@@ -92,6 +92,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Order
+        skip_postgeneration_save = True
 
     seller = factory.SubFactory(SellerFactory)
     site = factory.SubFactory(SiteFactory)
@@ -111,6 +112,14 @@ class OrderFactory(factory.django.DjangoModelFactory):
     total = Decimal("100.00")
     status = Status.PENDING_HANDLING
     handling_deadline = factory.LazyAttribute(lambda o: o.placed_at + timedelta(hours=24))
+
+    @factory.post_generation
+    def ledger(order, create, extracted, **kwargs):
+        # an order stored as paid has its payment in the ledger, as intake records it
+        if create and order.payment_status == PaymentStatus.PAID and order.total > 0:
+            from payments.services import record_paid_at_intake
+
+            record_paid_at_intake(order=order)
 
 
 class OrderLineFactory(factory.django.DjangoModelFactory):

@@ -30,6 +30,19 @@ pytestmark = pytest.mark.django_db
 
 def add_rows(kind: str, n: int, *, seller, owner) -> int:
     """`n` more rows of `kind` for the seller; returns the id of an object to open for detail pages."""
+    if kind in ("payments", "order payments"):
+        # transfers paid in two parts by the seller, card orders paid at the marketplace and refunded
+        from payments.services import record_feed_payment, register_payment
+
+        order = OrderFactory(seller=seller, payment_method="bank_transfer", payment_status="pending", total=10**6)
+        for i in range(n):
+            transfer = order_with_stock(seller=seller, payment_method="bank_transfer", payment_status="pending")
+            register_payment(order_id=transfer.pk, seller=seller, actor=owner, amount="40", reference=f"A{i}")
+            register_payment(order_id=transfer.pk, seller=seller, actor=owner, reference=f"B{i}")
+            card = OrderFactory(seller=seller)
+            record_feed_payment(order_id=card.pk, seller=seller, reference=f"R{i}", status="refunded", amount="5")
+            register_payment(order_id=order.pk, seller=seller, actor=owner, amount="1", reference=f"C{i}")
+        return order.pk if kind == "order payments" else 0
     if kind == "penalties":
         for _ in range(n):
             OrderFactory(seller=seller, placed_at=timezone.now() - timedelta(hours=30))
@@ -81,6 +94,9 @@ def add_rows(kind: str, n: int, *, seller, owner) -> int:
 
 PAGES = {
     # name: (kind of rows, url builder, interface)
+    "api payments": ("payments", lambda _id: "/api/v1/payments/", "api"),
+    "dashboard payments": ("payments", lambda _id: "/payments/", "web"),
+    "api order payments": ("order payments", lambda pk: f"/api/v1/orders/{pk}/payments/", "api"),
     "api penalties": ("penalties", lambda _id: "/api/v1/penalties/", "api"),
     "api disputes": ("disputes", lambda _id: "/api/v1/disputes/", "api"),
     "api order detail": ("order", lambda pk: f"/api/v1/orders/{pk}/", "api"),

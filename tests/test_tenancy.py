@@ -21,7 +21,8 @@ from evidence.models import DeliveryAttempt, DeliveryEvidence
 from fulfillment.models import Penalty, Shipment
 from notifications.models import Notification
 from orders.models import Order, OrderEvent, Status
-from sellers.models import DeviceToken
+from payments.models import Payment
+from sellers.models import DeviceToken, Membership, MembershipEvent
 from tests.factories import (
     MembershipFactory,
     OrderFactory,
@@ -141,12 +142,23 @@ def tenant_objects(seller, user, *, base: int | None) -> dict[str, list]:
     # a bulk stock upload waiting for its confirmation, whose row would set the SKU to 0
     upload = StockUpload.objects.create(seller=seller, created_by=user, filename="stock.csv", row_count=1, **pk(44))
     StockUploadRow.objects.create(upload=upload, line=2, sku=item.sku, quantity=0)
+    # a transfer order with a registered payment and its supporting document
+    transfer = OrderFactory(seller=seller, payment_method="bank_transfer", payment_status="pending", **pk(50))
+    payment = Payment(
+        seller=seller, order=transfer, kind="payment", method="bank_transfer", amount=transfer.total,
+        effect=transfer.total, currency="PEN", reference="OP-1", source="member", document_content_type="image/png",
+        **pk(51),
+    )  # fmt: skip
+    payment.document.save("voucher.png", ContentFile(PNG_PIXEL), save=False)
+    payment.save(force_insert=True)
+    member = MembershipFactory(seller=seller, role="staff", user=UserFactory(), **pk(52))  # a teammate
     return {
         "id": [pending.pk, shipped.pk, item.pk, shipment.pk, evidence.pk, photo.pk, event.pk, notification.pk]
-        + [penalty.pk]
+        + [penalty.pk, member.pk]
         + [attempt.pk]
         + [dispute.pk, attachment.pk]
-        + [upload.pk],
+        + [upload.pk]
+        + [transfer.pk, payment.pk],
         "str": [token.token_key, str(pending.pk), str(evidence.pk)],
         "uuid": ["00000000-0000-4000-8000-000000000000"],
         "slug": [token.token_key],
@@ -168,6 +180,12 @@ def snapshot(seller) -> dict:
         "stock_movements": StockMovement.objects.filter(seller=seller).count(),
         "stock_uploads": list(StockUpload.objects.filter(seller=seller).values_list("pk", "status")),
         "tokens": DeviceToken.objects.filter(user__memberships__seller=seller).count(),
+        "members": list(
+            Membership.all_objects.filter(seller=seller).order_by("pk").values_list("pk", "role", "removed_at")
+        ),
+        "member_events": MembershipEvent.objects.filter(seller=seller).count(),
+        "payments": list(Payment.objects.filter(seller=seller).values_list("pk", "amount")),
+        "payment_status": list(orders.order_by("pk").values_list("pk", "payment_status", "handling_deadline")),
     }
 
 

@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from fulfillment.selectors import CURRENCY_SYMBOLS
-from orders.models import Status
+from orders.models import Status, awaits_payment
 from orders.workflow import event_label
 
 register = template.Library()
@@ -44,6 +44,8 @@ def handling_due(order, now: datetime | None = None) -> str:
         return ""
     if not order.penalties_apply:  # a direct sale: no marketplace deadline to count down
         return ""
+    if awaits_payment(order):  # the handling clock starts once it is paid
+        return _("esperando pago")
     left = order.handling_deadline - (now or timezone.now())
     seconds = left.total_seconds()
     if seconds <= 0:
@@ -58,7 +60,10 @@ def handling_due(order, now: datetime | None = None) -> str:
 @register.filter
 def is_overdue(order) -> bool:
     return (
-        order.status == Status.PENDING_HANDLING and order.penalties_apply and order.handling_deadline <= timezone.now()
+        order.status == Status.PENDING_HANDLING
+        and order.penalties_apply
+        and not awaits_payment(order)
+        and order.handling_deadline <= timezone.now()
     )
 
 

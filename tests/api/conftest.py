@@ -54,6 +54,8 @@ def snapshot(order: Order) -> tuple:
         order.delivery_evidence.count(),
         Shipment.objects.filter(order=order).count(),
         Cancellation.objects.filter(order=order).count(),
+        order.payment_status,
+        order.payments.count(),
     )
 
 

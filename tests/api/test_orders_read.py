@@ -21,6 +21,8 @@ LIST_FIELDS = {
     "status_display",
     "handling_deadline",
     "payment_method",
+    "payment_status",
+    "payment_status_display",
     "logistics_mode",
     "allowed_actions",
     "sla",

@@ -19,13 +19,19 @@ BODIES = {
     "api-order-evidence": {"kind": "buyer_receiving", "url": EVIDENCE_URL},
     "api-order-attempts": {"reason": "buyer_absent"},
     "api-order-cancellation-request-reject": {"reason": "Ya lo preparamos"},
+    "api-order-payments": {"reference": "OP-778812"},
 }
+# the owner's control order, when the route needs a particular one
+OWNER_ORDER_FIELDS = {"api-order-payments": {"payment_method": "bank_transfer", "payment_status": "pending"}}
 
 
 @pytest.fixture
 def foreign_orders(other_seller, other_owner):
     """Seller B's orders, one in every state."""
-    return [order_in(status, seller=other_seller, actor=other_owner) for status in Status.values]
+    orders = [order_in(status, seller=other_seller, actor=other_owner) for status in Status.values]
+    # and an unpaid transfer order, which a payment would change
+    transfer = {"payment_method": "bank_transfer", "payment_status": "pending"}
+    return [*orders, order_in(Status.PENDING_HANDLING, seller=other_seller, actor=other_owner, **transfer)]
 
 
 def test_the_urlconf_has_order_routes():
@@ -65,7 +71,7 @@ def test_same_route_works_for_the_owner(api, make_order, route):
         "api-order-deliver": Status.SHIPPED,
         "api-order-attempts": Status.SHIPPED,
     }.get(route.name, Status.PENDING_HANDLING)
-    order = make_order(status)
+    order = make_order(status, **OWNER_ORDER_FIELDS.get(route.name, {}))
     if "cancellation-request" in route.name:  # accept/reject answer the buyer's pending request
         request_cancellation(order_id=order.pk, seller=order.seller)
     url = "/api/v1/" + str(route.pattern).replace("<id:order_id>", str(order.pk))

@@ -116,6 +116,8 @@ PAGES: dict[str, list[Variant]] = {
         ("stock", lambda w: reverse("dashboard:stock")),
         ("stock-low", lambda w: reverse("dashboard:stock") + "?estado=sin_stock"),
     ],
+    "payments": [("payments", lambda w: reverse("dashboard:payments"))],
+    "team": [("team", lambda w: reverse("dashboard:team"))],
     "stock_item": [("stock-item", lambda w: reverse("dashboard:stock_item", args=[w.stock_item.pk]))],
     "stock_upload": [("stock-upload", lambda w: reverse("dashboard:stock_upload", args=[w.upload.pk]))],
 }
@@ -145,4 +147,11 @@ NOT_PAGES: dict[str, str] = {
     "stock_upload_new": "POST only (the upload form on the stock page; it leads to the upload's preview)",
     "stock_upload_confirm": "POST only (a button on the upload's preview)",
     "stock_set_quantity": "POST only (a form on each row of the stock page)",
+    "payments_csv": "a CSV download",
+    "payment_document": "a file (the payment's document)",
+    "register_payment": "POST only (a form on the order page)",
+    "team_invite": "POST only (a form on the team page)",
+    "team_member": "POST only (a form on each member of the team page)",
+    "team_member_remove": "POST only (a button on the team page)",
+    "team_device_revoke": "POST only (a button on the team page)",
 }

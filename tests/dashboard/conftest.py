@@ -50,6 +50,8 @@ def snapshot(order: Order) -> tuple:
         Cancellation.objects.filter(order=order).exists(),
         list(order.seller.stock_items.order_by("pk").values_list("pk", "quantity_on_hand", "updated_at")),
         list(StockUpload.objects.filter(seller=order.seller).values_list("pk", "status")),
+        order.payment_status,
+        list(order.payments.values_list("pk", "amount")),
     )
 
 

@@ -6,6 +6,7 @@ from django.urls import URLPattern, reverse
 from dashboard import urls as dashboard_urls
 from notifications.models import Notification
 from orders.models import Order, Status
+from sellers.models import DeviceToken, Membership
 from tests.dashboard.conftest import make_order, png_upload, snapshot
 from tests.factories import OrderFactory
 
@@ -34,7 +35,11 @@ def test_another_sellers_ids_are_404_and_change_nothing(client_a, other_seller, 
         "attempt_id": attempt_b.pk if attempt_b else 999_999,
         **dispute_ids_of(order_b),
         "penalty_id": penalty_of(order_b),
+        # B's team: its owner's membership and one of B's devices
+        "membership_id": Membership.objects.get(user=other_owner, seller=other_seller).pk,
+        "token_key": DeviceToken.objects.create(user=other_owner, device_name="Tel B")[0].token_key,
         **stock_ids_of(order_b, other_owner),
+        "payment_id": payment_of(order_b),
     }
     unknown = set(pattern.pattern.converters) - set(ids)
     assert not unknown, f"teach this test the id kind(s) {unknown} of route {pattern.name}"
@@ -53,6 +58,8 @@ def test_another_sellers_ids_are_404_and_change_nothing(client_a, other_seller, 
     assert set(answers) <= {404, 405}
     assert 404 in answers
     assert snapshot(order_b) == before
+    assert Membership.objects.get(user=other_owner, seller=other_seller).role == "owner"
+    assert DeviceToken.objects.filter(user=other_owner).exists()
 
 
 def stock_ids_of(order, user) -> dict:
@@ -63,6 +70,21 @@ def stock_ids_of(order, user) -> dict:
     upload = StockUpload.objects.create(seller=order.seller, created_by=user, filename="b.csv", row_count=1)
     StockUploadRow.objects.create(upload=upload, line=2, sku=item.sku, quantity=0)
     return {"item_id": item.pk, "upload_id": upload.pk}
+
+
+def payment_of(order) -> int:
+    """A ledger row of B's order with a supporting document: the payment routes' id."""
+    from django.core.files.base import ContentFile
+
+    from payments.models import Payment
+
+    payment = Payment(
+        seller=order.seller, order=order, kind="refund", method=order.payment_method, amount=1, effect=-1,
+        currency="PEN", reference="R-1", source="operator", document_content_type="image/png",
+    )  # fmt: skip
+    payment.document.save("voucher.png", ContentFile(png_upload().read()), save=False)
+    payment.save(force_insert=True)
+    return payment.pk
 
 
 def penalty_of(order) -> int:

@@ -69,7 +69,7 @@ def test_every_registered_model_has_a_working_changelist_search_and_object_page(
     # then every page renders
     assert not failures, failures
     # and every model of our apps is registered
-    ours = {"core", "sellers", "catalog", "orders", "fulfillment", "evidence", "disputes", "notifications"}
+    ours = {"core", "sellers", "catalog", "orders", "fulfillment", "evidence", "disputes", "payments", "notifications"}
     from django.apps import apps
 
     missing = [m._meta.label for m in apps.get_models() if m._meta.app_label in ours and m not in admin.site._registry]

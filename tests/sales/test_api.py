@@ -86,6 +86,7 @@ def test_pago_ya_procesado_answers_paid(api, coffee):
         ({"payment_method": "bitcoin"}, "payment_method"),
         ({"payment_method": "cash_on_delivery", "payment_processed": True}, "payment_processed"),
         ({"payment_processed": "quizás"}, "payment_processed"),
+        ({"payment_method": "bank_transfer", "payment_processed": True}, "payment_reference"),
         ({"lines": []}, "lines"),
         ({"lines": "AND-CAFE-500"}, "lines"),
         ({"lines": [{"sku": "AND-CAFE-500", "quantity": 0, "unit_price": "1"}]}, "lines"),

@@ -133,8 +133,64 @@ def test_pago_ya_procesado_registers_the_payment_of_the_total(seller, owner):
     assert order.payment_status == PaymentStatus.PAID
     paid = OrderEvent.objects.get(order=order, kind="payment_registered")
     assert paid.actor == owner
-    assert paid.payload == {"amount": "87.00", "method": "bank_transfer", "reference": "OP-778812"}
+    assert paid.payload.items() >= {"amount": "87.00", "method": "bank_transfer", "reference": "OP-778812"}.items()
+    assert order.payments.get().source == "member"  # a row of the payments ledger
     # a prepaid method once paid may start handling: the stock is reserved then
+    start_handling(order_id=order.pk, seller=seller, actor=owner)
+    assert Order.objects.get(pk=order.pk).status == Status.READY_TO_SHIP
+
+
+def test_pago_ya_procesado_by_card_in_the_store_is_a_ledger_row_of_the_total(seller, owner):
+    # given a direct sale paid by card on the store's POS (on a marketplace order, the marketplace's to confirm)
+    order = manual_order(seller=seller, actor=owner, payment_method="card", payment_processed=True, quantity=3)
+    # then the ledger holds one payment of the total, registered by the member
+    payment = order.payments.get()
+    assert (payment.kind, payment.method, payment.amount, payment.source, payment.created_by) == (
+        "payment",
+        "card",
+        Decimal("75.00"),
+        "member",
+        owner,
+    )
+    assert order.payment_status == PaymentStatus.PAID
+
+
+def test_a_processed_transfer_needs_its_reference_and_nothing_is_written_without_it(seller, owner):
+    StockItemFactory(seller=seller, sku="AND-CAFE-500")
+    with pytest.raises(ValidationFailed) as refused:
+        create_manual_order(
+            seller=seller,
+            actor=owner,
+            data=order_input(
+                ManualLine("AND-CAFE-500", 1, Decimal("38.50")), payment_method="bank_transfer", payment_processed=True
+            ),
+        )
+    assert list(refused.value.fields) == ["payment_reference"]
+    assert not Order.objects.exists() and not OrderEvent.objects.exists()
+    # and no number was used up
+    assert manual_order(seller=seller, actor=owner).number == "V-000001"
+
+
+def test_a_sale_of_nothing_to_pay_is_paid_with_no_ledger_row(seller, owner):
+    StockItemFactory(seller=seller, sku="AND-MUESTRA")
+    order = create_manual_order(
+        seller=seller,
+        actor=owner,
+        data=order_input(
+            ManualLine("AND-MUESTRA", 1, Decimal("0.00")),
+            shipping_total=Decimal("0"),
+            payment_method="cash",
+            payment_processed=True,
+        ),
+    )
+    assert (order.total, order.payment_status, order.payments.count()) == (Decimal("0.00"), PaymentStatus.PAID, 0)
+
+
+def test_an_unpaid_direct_sale_is_paid_later_with_registrar_pago(seller, owner):
+    from payments.services import register_payment
+
+    order = manual_order(seller=seller, actor=owner, payment_method="wallet")
+    register_payment(order_id=order.pk, seller=seller, actor=owner, reference="YAPE-778")
     start_handling(order_id=order.pk, seller=seller, actor=owner)
     assert Order.objects.get(pk=order.pk).status == Status.READY_TO_SHIP
 

@@ -25,9 +25,11 @@ from unittest import mock
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import StockItem
+from dashboard.management import demo_payments
 from dashboard.management.demo_manual_orders import seed_manual_orders
 from disputes.models import ReasonCode
 from disputes.services import cancel_order
@@ -40,7 +42,9 @@ from notifications.services import mark_read, notify_new_order
 from orders.models import IntegrationCredential, Order, OrderEvent, Status, hash_credential
 from orders.services import LineInput, OrderInput, receive_order
 from orders.workflow import order_created
+from payments.services import deliver_and_collect
 from sellers.models import Contract, LogisticsMode, MarketplaceSite, Membership, Role, Seller
+from sellers.services import change_member, invite_member, remove_member
 
 DEMO_PASSWORD = "demo1234"
 DEMO_INTEGRATION_KEY = "int_demo_key_do_not_use_in_production"
@@ -215,6 +219,7 @@ class Command(BaseCommand):
                 self.evidence_reviews(seller, [Order.objects.get(pk=o.pk) for o in orders], owner, rng)
                 self.disputes(seller, orders, owner, rng)
                 seed_manual_orders(seller=seller, owner=owner, staff=staff, now=self.now, at=self.at)
+                self.team(spec, seller, owner)
         finally:
             order_created.connect(enqueue_new_order_notice)
         self.deadlines()
@@ -303,7 +308,7 @@ class Command(BaseCommand):
         kind = PLAN[index - 1]
         site = sites[index % len(sites)]
         number = f"{1_300_000 + spec.index * 10_000 + index}"
-        low, high = AGE_HOURS[kind]
+        low, high = demo_payments.age_hours(index, AGE_HOURS[kind])
         placed_at = self.now - timedelta(hours=rng.uniform(low, high))
         # the marketplace's feed sends it a few minutes after the purchase
         received_at = placed_at + timedelta(minutes=rng.uniform(1, 6))
@@ -325,6 +330,7 @@ class Command(BaseCommand):
             payment = {"payment_method": "cash_on_delivery", "payment_status": "pending"}
         if kind == "pending_payment":
             payment = {"payment_method": "bank_transfer", "payment_status": "pending"}
+        payment = demo_payments.payment_fields(index, payment)
 
         data = OrderInput(
             number=number,
@@ -349,10 +355,10 @@ class Command(BaseCommand):
         with self.at(received_at):
             order, _created = receive_order(seller=seller, site=site, data=data)
         actor = owner if index % 2 else staff
-        self.advance(order, kind, spec, seller, actor, owner, rng, received_at)
+        self.advance(order, kind, spec, seller, actor, owner, rng, received_at, index)
         return order
 
-    def advance(self, order: Order, kind: str, spec, seller: Seller, actor, owner, rng, received_at) -> None:
+    def advance(self, order: Order, kind: str, spec, seller: Seller, actor, owner, rng, received_at, index) -> None:
         """Take the order to its final state, each step some hours after the one before."""
         target = STATUS_OF.get(kind, kind)
         if target == Status.CANCELED:
@@ -371,9 +377,13 @@ class Command(BaseCommand):
                     text=text,
                     responsible=owner.get_full_name(),
                 )
+            demo_payments.after_cancel(index=index, order=order, seller=seller, at=self.at, now=self.now)
             return
         if target not in (Status.READY_TO_SHIP, Status.SHIPPED, Status.DELIVERED, Status.RETURNED):
-            return  # stays "Para manejo"
+            demo_payments.while_pending(index=index, order=order, seller=seller, at=self.at)
+            return  # stays "Para manejo" (or its payment never came)
+        demo_payments.before_handling(index=index, order=order, seller=seller, actor=actor, received_at=received_at,
+                                      at=self.at)  # fmt: skip
 
         # "Iniciar manejo": within the 24 h of the contract, except the one that was late
         if kind == "delivered_late_handling":
@@ -411,7 +421,16 @@ class Command(BaseCommand):
         with self.at(delivered_at):
             self.evidence(order, spec, seller, actor, rng)
         with self.at(delivered_at + timedelta(minutes=rng.uniform(2, 40))):
-            deliver(order_id=order.pk, seller=seller, actor=actor)
+            # cash on delivery: the courier's cash registered with the delivery
+            collected = order.payment_method == "cash_on_delivery" and demo_payments.collects_cash(index)
+            cash = order.total if collected else None
+            deliver_and_collect(
+                order_id=order.pk,
+                seller=seller,
+                actor=actor,
+                deliver=lambda: deliver(order_id=order.pk, seller=seller, actor=actor),
+                cash_collected=cash,
+            )
 
     def evidence(self, order: Order, spec: DemoSeller, seller: Seller, actor, rng) -> None:
         url = f"https://{spec.evidence_host}/entregas/{order.number}.jpg"
@@ -563,6 +582,27 @@ class Command(BaseCommand):
                     reference=f"DEMO-DSP-{ready.number}",
                 )
 
+    def team(self, spec: DemoSeller, seller: Seller, owner) -> None:
+        """«Equipo»: the staff member stays staff (andina-staff without grants; costa's owner let
+        costa-staff appeal penalties), a former helper was removed last week (history), and an
+        invitation sent yesterday is still pending."""
+        domain = spec.evidence_host.split(".", 1)[1]
+        links = {
+            "accept_url": lambda uid, token: f"http://localhost:8000{reverse('accept_invitation', args=[uid, token])}",
+            "login_url": "http://localhost:8000/accounts/login/",
+        }
+        staff = Membership.objects.get(seller=seller, role=Role.STAFF)
+        if spec.index == 2:
+            with self.at(self.now - timedelta(days=6)):
+                change_member(seller=seller, actor=owner, membership_id=staff.pk, grants=["appeal_penalties"])
+        former = self.user(f"{spec.owner[0]}-temporal", "Pedro", "Salas Ríos")
+        with self.at(self.now - timedelta(days=9)):
+            helper, _created = invite_member(seller=seller, actor=owner, email=former.email, **links)
+        with self.at(self.now - timedelta(days=7)):
+            remove_member(seller=seller, actor=owner, membership_id=helper.pk)
+        with self.at(self.now - timedelta(hours=20)):
+            invite_member(seller=seller, actor=owner, email=f"nuevo.ingreso@{domain}", **links)
+
     def read_older_notices(self) -> None:
         """The members read their notices as they came; only the newest few of each are still unread."""
         rng = random.Random("read")
@@ -587,6 +627,9 @@ class Command(BaseCommand):
             by_status = ", ".join(f"{Status(s).label}: {counts.get(s, 0)}" for s in Status.values)
             out.write(f"{seller.name} (RUC {seller.tax_id}): {by_status}")
             out.write(f"  logins: {spec.owner[0]} (propietario), {spec.staff[0]} (personal) / {DEMO_PASSWORD}")
+            pending = Membership.team.filter(seller=seller, invitation_expires_at__isnull=False)
+            for invitation in pending.select_related("user"):
+                out.write(f"  invitación pendiente: {invitation.user.email}")
         out.write(f"Operador (admin): operador / {DEMO_PASSWORD}")
         out.write(f"Clave de integración demo (API de ingreso): {DEMO_INTEGRATION_KEY}")
         out.write(self.style.SUCCESS("Datos de demostración listos."))
