@@ -49,7 +49,7 @@ SMALL_TARGETS = """(min) => {
   for (const el of targets) {
     if (!el.checkVisibility() || el.closest(".skip-link")) continue;
     let box = el;
-    if (el.matches("input[type=checkbox], input[type=radio]") && el.closest("label")) box = el.closest("label");
+    if (el.matches("input[type=checkbox], input[type=radio]") && el.labels && el.labels[0]) box = el.labels[0];
     if (el.matches(".row-link")) box = el.closest("tr, li, .card") || el;
     if (el.matches("a") && getComputedStyle(el).display === "inline") {
       const block = el.parentElement;
